@@ -17,3 +17,17 @@ pub mod serializer;
 pub use error::Error;
 pub use limits::Limits;
 pub use serializer::Serializer;
+
+#[cfg(feature = "cbor")]
+pub mod cbor;
+#[cfg(feature = "json")]
+pub mod json;
+#[cfg(feature = "xml")]
+pub mod xml;
+
+#[cfg(feature = "cbor")]
+pub use cbor::CborSerializer;
+#[cfg(feature = "json")]
+pub use json::JsonSerializer;
+#[cfg(feature = "xml")]
+pub use xml::XmlSerializer;

@@ -1,0 +1,1 @@
+//! Receiver-side validation (placeholder, being written).

@@ -1,0 +1,5 @@
+//! The XML serialization (placeholder, being written).
+
+/// The XML serializer.
+#[derive(Debug, Clone, Default)]
+pub struct XmlSerializer {}
