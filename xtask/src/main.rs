@@ -1,5 +1,37 @@
-//! Project tasks, run as `cargo xtask <task>`.
+//! Project tasks, run as `cargo xtask <task>` (an alias in `.cargo/config.toml`).
+//!
+//! - `cargo xtask ci`: what `.ci/run` checks: formatting, clippy with warnings as errors,
+//!   and the whole test suite.
+//! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs each fuzz target for a bounded
+//!   time on the stable toolchain (`cargo fuzz run <t> -s none`), installing cargo-fuzz if
+//!   it is missing.
 
-fn main() {
-    std::process::exit(0);
+mod fuzz;
+mod run;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("fuzz") => fuzz::run(&args[1..]),
+        _ => Err(
+            "usage: cargo xtask <ci | fuzz [--seconds N] [TARGET...]>".to_owned(),
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The checks CI runs, in the order that fails fastest.
+fn ci() -> Result<(), String> {
+    run::cargo(&["fmt", "--all", "--", "--check"])?;
+    run::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    run::cargo(&["test", "--workspace"])
 }

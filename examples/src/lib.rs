@@ -1,0 +1,1 @@
+//! Runnable examples of the onem2m-mqtt framework; see the `[[example]]` targets.
