@@ -5,7 +5,11 @@
 //! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs each fuzz target for a bounded
 //!   time on the stable toolchain (`cargo fuzz run <t> -s none`), installing cargo-fuzz if
 //!   it is missing.
+//! - `cargo xtask deny [--manifest-path PATH] [CHECK...]`: the supply-chain check,
+//!   `cargo deny --offline check` against the advisory snapshot in `../shared/advisory-db`,
+//!   installing cargo-deny if it is missing.
 
+mod deny;
 mod fuzz;
 mod run;
 
@@ -16,8 +20,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("deny") => deny::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask <ci | fuzz [--seconds N] [TARGET...]>".to_owned(),
+            "usage: cargo xtask <ci | fuzz [--seconds N] [TARGET...] | deny [--manifest-path PATH] [CHECK...]>".to_owned(),
         ),
     };
     match result {
@@ -29,9 +34,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// The checks CI runs, in the order that fails fastest.
+/// The checks CI runs (the same as `.ci/run`), in the order that fails fastest.
 fn ci() -> Result<(), String> {
     run::cargo(&["fmt", "--all", "--", "--check"])?;
-    run::cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    deny::run(&[])?;
+    run::cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     run::cargo(&["test", "--workspace"])
 }
