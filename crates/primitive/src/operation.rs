@@ -3,11 +3,14 @@
 use crate::code_enum::code_enum;
 
 code_enum! {
-    /// What a request asks the receiver to do.
+    /// What a request asks the receiver to do. The default is retrieve, the one
+    /// operation that needs no content.
+    #[derive(Default)]
     pub enum Operation: "operation" {
         /// Create a resource (`op` = 1).
         Create = 1 => "CREATE",
         /// Retrieve a resource, or discover with `fc.fu` = 1 (`op` = 2).
+        #[default]
         Retrieve = 2 => "RETRIEVE",
         /// Update a resource (`op` = 3).
         Update = 3 => "UPDATE",

@@ -79,15 +79,14 @@ pub struct RequestPrimitive {
     pub vsi: Option<String>,
 }
 
-impl Default for Operation {
-    fn default() -> Self {
-        Operation::Retrieve
-    }
-}
-
 impl RequestPrimitive {
     /// A request with the mandatory parameters and `rvi` set to the default release.
-    pub fn new(op: Operation, to: impl Into<String>, fr: impl Into<String>, rqi: impl Into<String>) -> Self {
+    pub fn new(
+        op: Operation,
+        to: impl Into<String>,
+        fr: impl Into<String>,
+        rqi: impl Into<String>,
+    ) -> Self {
         Self {
             op,
             to: to.into(),
@@ -119,7 +118,12 @@ impl RequestPrimitive {
     }
 
     /// An update request with content `pc`.
-    pub fn update(to: impl Into<String>, fr: impl Into<String>, rqi: impl Into<String>, pc: Value) -> Self {
+    pub fn update(
+        to: impl Into<String>,
+        fr: impl Into<String>,
+        rqi: impl Into<String>,
+        pc: Value,
+    ) -> Self {
         Self {
             pc: Some(pc),
             ..Self::new(Operation::Update, to, fr, rqi)
@@ -132,7 +136,12 @@ impl RequestPrimitive {
     }
 
     /// A notify request with content `pc` (usually `{"m2m:sgn": {...}}`).
-    pub fn notify(to: impl Into<String>, fr: impl Into<String>, rqi: impl Into<String>, pc: Value) -> Self {
+    pub fn notify(
+        to: impl Into<String>,
+        fr: impl Into<String>,
+        rqi: impl Into<String>,
+        pc: Value,
+    ) -> Self {
         Self {
             pc: Some(pc),
             ..Self::new(Operation::Notify, to, fr, rqi)

@@ -333,13 +333,25 @@ mod tests {
 
     #[test]
     fn names_and_short_names() {
-        assert_eq!(ResourceType::CONTENT_INSTANCE.short_name().as_deref(), Some("cin"));
+        assert_eq!(
+            ResourceType::CONTENT_INSTANCE.short_name().as_deref(),
+            Some("cin")
+        );
         assert_eq!(ResourceType(10002).name().as_deref(), Some("AEAnnc"));
         assert_eq!(ResourceType(10002).short_name().as_deref(), Some("aeA"));
-        assert_eq!(ResourceType::from_short_name("m2m:cnt"), Some(ResourceType::CONTAINER));
-        assert_eq!(ResourceType::from_short_name("aeA"), Some(ResourceType(10002)));
+        assert_eq!(
+            ResourceType::from_short_name("m2m:cnt"),
+            Some(ResourceType::CONTAINER)
+        );
+        assert_eq!(
+            ResourceType::from_short_name("aeA"),
+            Some(ResourceType(10002))
+        );
         assert_eq!(ResourceType(1007).short_name().as_deref(), Some("dvi"));
         assert!(!ResourceType(9999).is_known());
-        assert_eq!(ResourceType::CONTAINER.announced(), Some(ResourceType(10003)));
+        assert_eq!(
+            ResourceType::CONTAINER.announced(),
+            Some(ResourceType(10003))
+        );
     }
 }

@@ -71,13 +71,20 @@ impl ResponsePrimitive {
     pub fn answering(request: &RequestPrimitive, rsc: ResponseStatusCode) -> Self {
         Self {
             to: request.fr.clone(),
-            rvi: request.rvi.clone().or_else(|| Some(ReleaseVersion::default())),
+            rvi: request
+                .rvi
+                .clone()
+                .or_else(|| Some(ReleaseVersion::default())),
             ..Self::new(rsc, request.rqi.clone())
         }
     }
 
     /// An error response to `request` whose content is `{"m2m:dbg": message}`.
-    pub fn error(request: &RequestPrimitive, rsc: ResponseStatusCode, message: impl Into<String>) -> Self {
+    pub fn error(
+        request: &RequestPrimitive,
+        rsc: ResponseStatusCode,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             pc: Some(debug_info(message)),
             ..Self::answering(request, rsc)

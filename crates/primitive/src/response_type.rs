@@ -3,13 +3,15 @@
 use crate::code_enum::code_enum;
 
 code_enum! {
-    /// How the originator wants the response delivered (`rt.rtv`).
+    /// How the originator wants the response delivered (`rt.rtv`); blocking by default.
+    #[derive(Default)]
     pub enum ResponseType: "response type" {
         /// Acknowledge at once, the result is fetched later.
         NonBlockingRequestSynch = 1 => "nonBlockingRequestSynch",
         /// Acknowledge at once, the result is sent to `nu` later.
         NonBlockingRequestAsynch = 2 => "nonBlockingRequestAsynch",
         /// Answer once the operation is done (the default).
+        #[default]
         BlockingRequest = 3 => "blockingRequest",
         /// The receiver chooses between blocking and non-blocking.
         FlexBlocking = 4 => "flexBlocking",
@@ -35,11 +37,5 @@ impl ResponseTypeInfo {
             rtv,
             nu: Vec::new(),
         }
-    }
-}
-
-impl Default for ResponseType {
-    fn default() -> Self {
-        ResponseType::BlockingRequest
     }
 }

@@ -69,7 +69,9 @@ impl Timestamp {
     pub fn add_millis(self, millis: i64) -> Self {
         Self {
             micros: self.micros.saturating_add(millis.saturating_mul(1000)),
-            fraction_digits: self.fraction_digits.max(if millis % 1000 == 0 { 0 } else { 3 }),
+            fraction_digits: self
+                .fraction_digits
+                .max(if millis % 1000 == 0 { 0 } else { 3 }),
         }
     }
 
@@ -109,12 +111,14 @@ impl Timestamp {
                 let scale = 10i64.pow(6 - frac.len() as u32);
                 (value * scale, frac.len() as u8)
             }
-            _ => return Err(err("trailing text: only ',' and 1-6 fraction digits may follow")),
+            _ => {
+                return Err(err(
+                    "trailing text: only ',' and 1-6 fraction digits may follow",
+                ));
+            }
         };
-        let secs = days_from_civil(year, month, day) * SECS_PER_DAY
-            + hour * 3600
-            + minute * 60
-            + second;
+        let secs =
+            days_from_civil(year, month, day) * SECS_PER_DAY + hour * 3600 + minute * 60 + second;
         Ok(Self {
             micros: secs * MICROS_PER_SEC + fraction,
             fraction_digits,
@@ -162,12 +166,13 @@ impl AbsRelTimestamp {
     pub fn parse(s: &str) -> Result<Self, Error> {
         let unsigned = s.strip_prefix('-').unwrap_or(s);
         if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
-            return s.parse().map(AbsRelTimestamp::Relative).map_err(|_| {
-                Error::InvalidTimestamp {
+            return s
+                .parse()
+                .map(AbsRelTimestamp::Relative)
+                .map_err(|_| Error::InvalidTimestamp {
                     value: Error::excerpt(s),
                     reason: "relative time does not fit in 64 bits",
-                }
-            });
+                });
         }
         if unsigned.starts_with('P') {
             return IsoDuration::parse(s).map(AbsRelTimestamp::Duration);
@@ -229,7 +234,9 @@ impl IsoDuration {
             Some(r) => (true, r),
             None => (false, s),
         };
-        let rest = rest.strip_prefix('P').ok_or_else(|| err("duration must start with P"))?;
+        let rest = rest
+            .strip_prefix('P')
+            .ok_or_else(|| err("duration must start with P"))?;
         let (date, time) = match rest.split_once('T') {
             Some((d, t)) if !t.is_empty() => (d, Some(t)),
             Some(_) => return Err(err("nothing after T")),
@@ -321,8 +328,12 @@ fn seconds_to_millis(s: &str) -> Result<Option<i64>, &'static str> {
         return Err("bad fraction of seconds");
     }
     let whole = whole_number(whole)?;
-    let frac_ms = format!("{frac:0<3}")[..3].parse::<i64>().map_err(|_| "bad fraction")?;
-    Ok(whole.checked_mul(1000).and_then(|ms| ms.checked_add(frac_ms)))
+    let frac_ms = format!("{frac:0<3}")[..3]
+        .parse::<i64>()
+        .map_err(|_| "bad fraction")?;
+    Ok(whole
+        .checked_mul(1000)
+        .and_then(|ms| ms.checked_add(frac_ms)))
 }
 
 fn is_leap(year: i64) -> bool {
@@ -372,10 +383,18 @@ mod tests {
 
     #[test]
     fn basic_format_round_trips_with_and_without_fraction() {
-        for s in ["20261124T120000", "20261124T215237,116712", "20000229T235959,5", "19700101T000000"] {
+        for s in [
+            "20261124T120000",
+            "20261124T215237,116712",
+            "20000229T235959,5",
+            "19700101T000000",
+        ] {
             assert_eq!(Timestamp::parse(s).unwrap().to_string(), s);
         }
-        assert_eq!(Timestamp::parse("19700101T000001").unwrap().unix_micros(), 1_000_000);
+        assert_eq!(
+            Timestamp::parse("19700101T000001").unwrap().unix_micros(),
+            1_000_000
+        );
         assert_eq!(
             Timestamp::parse("20261124T120000.25").unwrap().to_string(),
             "20261124T120000,25"
@@ -384,8 +403,17 @@ mod tests {
 
     #[test]
     fn impossible_dates_and_junk_are_refused() {
-        for s in ["20261324T120000", "20250229T120000", "20261124T250000", "20261124 120000",
-                  "20261124T120000,", "20261124T120000,1234567", "20261124T120000Z", "2026112T120000", ""] {
+        for s in [
+            "20261324T120000",
+            "20250229T120000",
+            "20261124T250000",
+            "20261124 120000",
+            "20261124T120000,",
+            "20261124T120000,1234567",
+            "20261124T120000Z",
+            "2026112T120000",
+            "",
+        ] {
             assert!(Timestamp::parse(s).is_err(), "{s} accepted");
         }
     }
@@ -396,11 +424,17 @@ mod tests {
         let rel = AbsRelTimestamp::parse("3600000").unwrap();
         assert_eq!(rel, AbsRelTimestamp::Relative(3_600_000));
         assert_eq!(rel.resolve(base).to_string(), "20261124T130000");
-        assert_eq!(AbsRelTimestamp::parse("-10000").unwrap(), AbsRelTimestamp::Relative(-10_000));
+        assert_eq!(
+            AbsRelTimestamp::parse("-10000").unwrap(),
+            AbsRelTimestamp::Relative(-10_000)
+        );
         let dur = AbsRelTimestamp::parse("PT2S").unwrap();
         assert_eq!(dur.resolve(base).to_string(), "20261124T120002");
         assert_eq!(dur.to_string(), "PT2S");
-        assert_eq!(IsoDuration::parse("P1DT1H1M1.5S").unwrap().millis(), 90_061_500);
+        assert_eq!(
+            IsoDuration::parse("P1DT1H1M1.5S").unwrap().millis(),
+            90_061_500
+        );
         assert!(IsoDuration::parse("P1M").is_err());
         assert!(IsoDuration::parse("PT").is_err());
         assert!(IsoDuration::parse("P").is_err());

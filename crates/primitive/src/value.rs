@@ -164,6 +164,54 @@ impl Value {
         }
     }
 
+    /// The integer this value stands for, reading a string of digits too.
+    ///
+    /// XML text is untyped and some peers (nCube-Thyme, Mobius) send JSON numbers as
+    /// strings, so every decoder reads integers this leniently.
+    pub fn lenient_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Text(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The boolean this value stands for, reading the texts `true`/`false`/`1`/`0` too.
+    pub fn lenient_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::Text(s) => match s.trim() {
+                "true" | "1" => Some(true),
+                "false" | "0" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The string this value stands for (an integer is written in decimal), or the value
+    /// back when it is neither.
+    pub fn into_lenient_string(self) -> Result<String, Value> {
+        match self {
+            Value::Text(s) => Ok(s),
+            Value::Int(i) => Ok(i.to_string()),
+            other => Err(other),
+        }
+    }
+
+    /// The items of a list; one text is split at white space (the XML form of
+    /// `xs:list`). Gives the value back when it is neither.
+    pub fn into_lenient_list(self) -> Result<Vec<Value>, Value> {
+        match self {
+            Value::List(items) => Ok(items),
+            Value::Text(s) => Ok(s
+                .split_ascii_whitespace()
+                .map(|item| Value::Text(item.to_owned()))
+                .collect()),
+            other => Err(other),
+        }
+    }
+
     /// The depth of the deepest nesting below this value (a scalar has depth 0).
     ///
     /// Decoders cap nesting while parsing; this is for checks on trees built in code.

@@ -401,43 +401,34 @@ fn wrong(name: &str, expected: &'static str, found: &Value) -> Error {
 /// An integer; a string of digits is accepted too (nCube-Thyme and Mobius send `"op":"1"`,
 /// and XML text is always a string).
 pub fn int(name: &str, value: &Value) -> Result<i64, Error> {
-    match value {
-        Value::Int(i) => Ok(*i),
-        Value::Text(s) => s.trim().parse().map_err(|_| wrong(name, "an integer", value)),
-        _ => Err(wrong(name, "an integer", value)),
-    }
+    value
+        .lenient_int()
+        .ok_or_else(|| wrong(name, "an integer", value))
 }
 
 /// A string; an integer is accepted and written in decimal (some peers send a numeric
 /// `rqi`).
 pub fn string(name: &str, value: Value) -> Result<String, Error> {
-    match value {
-        Value::Text(s) => Ok(s),
-        Value::Int(i) => Ok(i.to_string()),
-        other => Err(wrong(name, "a string", &other)),
-    }
+    value
+        .into_lenient_string()
+        .map_err(|other| wrong(name, "a string", &other))
 }
 
 /// A boolean; the XML texts `true`/`false`/`1`/`0` are accepted too.
 pub fn boolean(name: &str, value: &Value) -> Result<bool, Error> {
-    match value {
-        Value::Bool(b) => Ok(*b),
-        Value::Text(s) => match s.trim() {
-            "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
-            _ => Err(wrong(name, "a boolean", value)),
-        },
-        _ => Err(wrong(name, "a boolean", value)),
-    }
+    value
+        .lenient_bool()
+        .ok_or_else(|| wrong(name, "a boolean", value))
 }
 
 /// A list of strings; space-separated text (the XML form of `xs:list`) is split.
 pub fn string_list(name: &str, value: Value) -> Result<Vec<String>, Error> {
-    match value {
-        Value::List(items) => items.into_iter().map(|v| string(name, v)).collect(),
-        Value::Text(s) => Ok(s.split_ascii_whitespace().map(str::to_owned).collect()),
-        other => Err(wrong(name, "a list of strings", &other)),
-    }
+    value
+        .into_lenient_list()
+        .map_err(|other| wrong(name, "a list of strings", &other))?
+        .into_iter()
+        .map(|v| string(name, v))
+        .collect()
 }
 
 fn resource_type(name: &'static str, value: &Value) -> Result<ResourceType, Error> {
