@@ -337,7 +337,7 @@ impl ResponseFields {
                 let code = u16::try_from(code)
                     .ok()
                     .filter(|c| (1000..10_000).contains(c))
-                    .ok_or_else(|| Error::InvalidValue {
+                    .ok_or(Error::InvalidValue {
                         name: "rsc",
                         source: onem2m_primitive::Error::UnknownCode {
                             what: "response status",
@@ -437,7 +437,7 @@ fn resource_type(name: &'static str, value: &Value) -> Result<ResourceType, Erro
         .ok()
         .filter(|c| *c > 0)
         .map(ResourceType)
-        .ok_or_else(|| Error::InvalidValue {
+        .ok_or(Error::InvalidValue {
             name,
             source: onem2m_primitive::Error::UnknownCode {
                 what: "resource type",
