@@ -57,13 +57,17 @@ impl Error {
         }
     }
 
-    /// Cuts user input for an error message, so that a 10 MB string does not become a
-    /// 10 MB log line.
+    /// Cuts user input for an error message to 64 characters (see [`excerpt`]).
     pub(crate) fn excerpt(value: &str) -> String {
-        const MAX: usize = 64;
-        match value.char_indices().nth(MAX) {
-            Some((i, _)) => format!("{}…", &value[..i]),
-            None => value.to_owned(),
-        }
+        excerpt(value, 64)
+    }
+}
+
+/// Cuts untrusted text to `max` characters for an error message or a log line, so that
+/// a 10 MB string does not become a 10 MB log line. Every layer uses this one function.
+pub fn excerpt(value: &str, max: usize) -> String {
+    match value.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &value[..i]),
+        None => value.to_owned(),
     }
 }
