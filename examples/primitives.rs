@@ -17,16 +17,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ae.insert("srv", Value::from(vec!["3"]));
     let mut pc = Map::new();
     pc.insert("m2m:ae", ae.clone());
-    let mut request =
-        RequestPrimitive::create("cse-in", "CLightSensor", "req-1", ResourceType::AE, pc.into());
+    let mut request = RequestPrimitive::create(
+        "cse-in",
+        "CLightSensor",
+        "req-1",
+        ResourceType::AE,
+        pc.into(),
+    );
     request.rqet = Some(AbsRelTimestamp::Relative(10_000));
 
     ae.insert("ri", "CLightSensor");
     ae.insert("aei", "CLightSensor");
     let mut created = Map::new();
     created.insert("m2m:ae", ae);
-    let response =
-        ResponsePrimitive::answering(&request, ResponseStatusCode::CREATED).with_content(created.into());
+    let response = ResponsePrimitive::answering(&request, ResponseStatusCode::CREATED)
+        .with_content(created.into());
 
     let serializers: [&dyn Serializer; 3] = [
         &XmlSerializer::new(),
@@ -36,9 +41,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for ser in serializers {
         let req_bytes = ser.encode_request(&request)?;
         let rsp_bytes = ser.encode_response(&response)?;
-        println!("== {} ({} / {})", ser.name(), ser.request_media_type(), ser.response_media_type());
-        println!("request  ({:4} bytes): {}", req_bytes.len(), printable(&req_bytes));
-        println!("response ({:4} bytes): {}", rsp_bytes.len(), printable(&rsp_bytes));
+        println!(
+            "== {} ({} / {})",
+            ser.name(),
+            ser.request_media_type(),
+            ser.response_media_type()
+        );
+        println!(
+            "request  ({:4} bytes): {}",
+            req_bytes.len(),
+            printable(&req_bytes)
+        );
+        println!(
+            "response ({:4} bytes): {}",
+            rsp_bytes.len(),
+            printable(&rsp_bytes)
+        );
         let req_back = ser.decode_request(&req_bytes)?;
         let rsp_back = ser.decode_response(&rsp_bytes)?;
         if req_back != request || rsp_back != response {

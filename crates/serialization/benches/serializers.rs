@@ -22,7 +22,13 @@ fn ae_create() -> RequestPrimitive {
     ae.insert("poa", Value::from(vec!["mqtt://127.0.0.1:1883"]));
     let mut pc = Map::new();
     pc.insert("m2m:ae", ae);
-    let mut req = RequestPrimitive::create("cse-in", "CLightSensor", "rqi-000123", ResourceType::AE, pc.into());
+    let mut req = RequestPrimitive::create(
+        "cse-in",
+        "CLightSensor",
+        "rqi-000123",
+        ResourceType::AE,
+        pc.into(),
+    );
     req.rqet = Some(AbsRelTimestamp::Relative(10_000));
     req
 }

@@ -50,11 +50,11 @@ pub enum Error {
         limit: usize,
     },
     /// A document, string or collection larger than the configured limit.
-    #[error("{what} of {size} bytes exceeds the limit of {limit} bytes")]
+    #[error("{what} too large: {size} exceeds the limit of {limit}")]
     TooLarge {
         /// What was too large.
         what: &'static str,
-        /// Its size.
+        /// Its size: bytes for a document or string, members or items for a map or list.
         size: usize,
         /// The configured limit.
         limit: usize,

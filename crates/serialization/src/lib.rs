@@ -11,6 +11,8 @@
 
 pub mod error;
 pub mod limits;
+#[cfg(any(feature = "json", feature = "cbor"))]
+mod map_format;
 pub mod params;
 pub mod serializer;
 

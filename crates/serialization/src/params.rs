@@ -103,7 +103,11 @@ pub fn request_params<'a, E>(
     if let Some(drt) = req.drt {
         f("drt", Param::Int(drt.code()))?;
     }
-    for (name, list) in [("tkns", &req.tkns), ("tids", &req.tids), ("ltids", &req.ltids)] {
+    for (name, list) in [
+        ("tkns", &req.tkns),
+        ("tids", &req.tids),
+        ("ltids", &req.ltids),
+    ] {
         if let Some(list) = list {
             f(name, Param::StrList(list))?;
         }
@@ -186,7 +190,10 @@ fn response_type_value(rt: &ResponseTypeInfo) -> Value {
     let mut m = Map::with_capacity(2);
     m.push("rtv", Value::Int(rt.rtv.code()));
     if !rt.nu.is_empty() {
-        m.push("nu", Value::List(rt.nu.iter().cloned().map(Value::Text).collect()));
+        m.push(
+            "nu",
+            Value::List(rt.nu.iter().cloned().map(Value::Text).collect()),
+        );
     }
     Value::Map(m)
 }
