@@ -5,7 +5,7 @@ use std::process::Command;
 use crate::run;
 
 /// Targets run when none is named.
-const DEFAULT_TARGETS: &[&str] = &["mqtt_decode"];
+const DEFAULT_TARGETS: &[&str] = &["mqtt_decode", "primitive_decode"];
 
 /// Runs each target for `--seconds N` (default 60).
 pub fn run(args: &[String]) -> Result<(), String> {

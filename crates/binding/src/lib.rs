@@ -6,9 +6,38 @@
 //! the session (`onem2m-mqtt-proto`) and transport move the bytes. To address primitives
 //! differently, implement [`TopicScheme`]; the default is [`Ts0010Scheme`], the
 //! published TS-0010 V3.1.0 scheme, and [`DraftScheme`] is the seed draft's.
+//!
+//! [`Binding::builder`] assembles an entity: its [`Originator`]
+//! sends requests and awaits their responses by `rqi`; its
+//! [`Handler`] serves the requests that pass the receiver's checks
+//! ([`receiver::Pipeline`]). `docs/binding.md` describes the flow.
+//!
+//! Features: `tower` adapts the originator to `tower::Service` and any
+//! `tower::Service` to a handler.
 
 pub mod topic;
 
 pub use topic::{
     DraftScheme, Entity, Hop, Route, RouteKind, TopicError, TopicScheme, Ts0010Scheme,
 };
+
+mod binding;
+pub mod builder;
+mod dispatch;
+pub mod driver;
+mod error;
+mod in_flight;
+mod link;
+pub mod originator;
+pub mod receiver;
+mod same_entity;
+mod serializer_set;
+#[cfg(feature = "tower")]
+pub mod tower_service;
+
+pub use binding::{Binding, Registration};
+pub use builder::BindingBuilder;
+pub use error::Error;
+pub use originator::Originator;
+pub use receiver::{Handler, RequestContext};
+pub use serializer_set::SerializerSet;

@@ -1,0 +1,188 @@
+//! The connection task: every message the MQTT client receives goes through the
+//! receiver's pipeline, and each decision is carried out here.
+
+use std::sync::{Arc, Weak};
+
+use bytes::Bytes;
+use onem2m_mqtt_proto::{QoS, Topic};
+use onem2m_primitive::{ResponsePrimitive, ResponseStatusCode};
+use tracing::{debug, warn};
+
+use crate::driver::{AckHandle, ClientEvent, Delivery, Incoming, MqttClient};
+use crate::in_flight::InFlightGuard;
+use crate::link::Link;
+use crate::receiver::{Accepted, Arrival, Decision, Outgoing};
+
+/// Reads `incoming` until the client stops or the binding is dropped.
+pub(crate) async fn run(link: Weak<Link>, mut incoming: Incoming) {
+    while let Some(event) = incoming.recv().await {
+        let Some(link) = link.upgrade() else {
+            return;
+        };
+        match event {
+            ClientEvent::Message(delivery) => on_delivery(&link, delivery),
+            ClientEvent::Connected { session_present } => {
+                debug!(session_present, "connected to the broker");
+            }
+            ClientEvent::SessionLost { republished } => {
+                warn!(
+                    republished,
+                    "the broker lost the session; requests were published again"
+                );
+            }
+            ClientEvent::Disconnected { error, retry_in } => {
+                warn!(%error, ?retry_in, "disconnected from the broker");
+            }
+            ClientEvent::ResubscribeRefused { filters } => {
+                warn!(?filters, "the broker refused to subscribe again");
+            }
+        }
+    }
+}
+
+fn on_delivery(link: &Arc<Link>, mut delivery: Delivery) {
+    let at = Arrival::now();
+    let ack = delivery.take_ack();
+    let topic = delivery.topic.as_str();
+    let decision = link.pipeline().on_message(topic, &delivery.payload, at);
+    match decision {
+        Decision::Response(response) => {
+            ack_now(ack);
+            deliver_response(link, topic, response);
+        }
+        Decision::Drop(dropped) => {
+            ack_now(ack);
+            if dropped.warn {
+                warn!(topic, reason = %dropped.reason, "message dropped");
+            } else {
+                debug!(topic, reason = %dropped.reason, "message dropped");
+            }
+        }
+        Decision::Respond(outgoing) => {
+            let Some(running) = link.in_flight.start() else {
+                return closing(topic, outgoing.rqi.as_deref());
+            };
+            let client = link.current().client;
+            tokio::spawn(async move {
+                publish(&client, outgoing).await;
+                ack_now(ack);
+                drop(running);
+            });
+        }
+        Decision::Handle(accepted) => {
+            let Some(running) = link.in_flight.start() else {
+                link.pipeline().abandon(&accepted);
+                return closing(topic, Some(&accepted.request.rqi));
+            };
+            let ack = if link.settings.ack_after_handler {
+                ack
+            } else {
+                ack_now(ack);
+                None
+            };
+            tokio::spawn(handle(Arc::clone(link), accepted, ack, running));
+        }
+    }
+}
+
+/// A request that arrived while the binding closes is left unacknowledged: the broker
+/// keeps it for the next connection.
+fn closing(topic: &str, rqi: Option<&str>) {
+    debug!(
+        topic,
+        rqi = rqi.unwrap_or(""),
+        "request left to the broker: the binding is closing"
+    );
+}
+
+fn deliver_response(link: &Link, topic: &str, response: Box<ResponsePrimitive>) {
+    debug!(
+        rqi = response.rqi.as_deref().unwrap_or(""),
+        rsc = response.rsc.code(),
+        topic,
+        "response received"
+    );
+    if let Err(response) = link.pending.resolve(*response) {
+        warn!(
+            rqi = response.rqi.as_deref().unwrap_or(""),
+            rsc = response.rsc.code(),
+            topic,
+            "response nobody waits for (timed out, or never sent from here): dropped"
+        );
+    }
+}
+
+/// Runs the handler in a task of its own (a panic becomes a 5000 response), then
+/// publishes the response and acknowledges the request.
+async fn handle(
+    link: Arc<Link>,
+    mut accepted: Box<Accepted>,
+    ack: Option<AckHandle>,
+    running: InFlightGuard,
+) {
+    let request = accepted.take_request();
+    debug!(
+        op = request.op.name(),
+        to = %request.to,
+        fr = request.fr.as_deref().unwrap_or(""),
+        rqi = %request.rqi,
+        topic = %accepted.context.topic,
+        "request received"
+    );
+    let response = match &link.handler {
+        Some(handler) => {
+            let handler = Arc::clone(handler);
+            let context = accepted.context.clone();
+            match tokio::spawn(async move { handler.handle(request, context).await }).await {
+                Ok(response) => response,
+                Err(e) => ResponsePrimitive::error(
+                    &accepted.request,
+                    ResponseStatusCode::INTERNAL_SERVER_ERROR,
+                    format!("the handler failed: {e}"),
+                ),
+            }
+        }
+        None => ResponsePrimitive::error(
+            &accepted.request,
+            ResponseStatusCode::NOT_IMPLEMENTED,
+            "this entity serves no requests",
+        ),
+    };
+    let outgoing = link.pipeline().finish(&accepted, response);
+    if let Some(outgoing) = outgoing {
+        let client = link.current().client;
+        publish(&client, outgoing).await;
+    }
+    ack_now(ack);
+    drop(running);
+}
+
+async fn publish(client: &MqttClient, outgoing: Outgoing) {
+    let Outgoing {
+        topic,
+        payload,
+        rqi,
+        rsc,
+    } = outgoing;
+    let rqi = rqi.unwrap_or_default();
+    let mqtt_topic = match Topic::try_from(topic.as_str()) {
+        Ok(t) => t,
+        Err(e) => {
+            warn!(%topic, %rqi, error = %e, "response topic refused by MQTT: not sent");
+            return;
+        }
+    };
+    match client
+        .publish(mqtt_topic, Bytes::clone(&payload), QoS::AtLeastOnce)
+        .await
+    {
+        Ok(()) => debug!(%rqi, rsc = rsc.code(), %topic, "response sent"),
+        Err(e) => warn!(%rqi, rsc = rsc.code(), %topic, error = %e, "response not sent"),
+    }
+}
+
+fn ack_now(ack: Option<AckHandle>) {
+    if let Some(ack) = ack {
+        ack.ack();
+    }
+}

@@ -1,0 +1,224 @@
+//! The originator handle: sends requests and awaits their responses.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use onem2m_mqtt_proto::{QoS, Topic};
+use onem2m_primitive::{
+    Id, Operation, RequestPrimitive, ResourceType, ResponsePrimitive, ResponseStatusCode, Timestamp,
+};
+use tracing::debug;
+
+use super::response_deadline;
+use crate::Error;
+use crate::link::Link;
+use crate::same_entity::same_entity;
+use crate::topic::{Entity, Hop, Role};
+
+/// Sends requests over the binding and returns their responses; clone it freely (all
+/// clones share one connection and one map of pending requests).
+///
+/// ```no_run
+/// # async fn run(binding: onem2m_binding::Binding) -> Result<(), onem2m_binding::Error> {
+/// use onem2m_primitive::RequestPrimitive;
+///
+/// let originator = binding.originator();
+/// let response = originator
+///     .request(RequestPrimitive::retrieve("cse-in", "CAE01", ""))
+///     .await?;
+/// println!("{}", response.rsc);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Originator {
+    link: Arc<Link>,
+}
+
+impl std::fmt::Debug for Originator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Originator")
+            .field("entity", &self.link.current().entity)
+            .field("pending", &self.link.pending.len())
+            .finish()
+    }
+}
+
+impl Originator {
+    pub(crate) fn new(link: Arc<Link>) -> Self {
+        Self { link }
+    }
+
+    /// Sends `request` and waits for its response.
+    ///
+    /// Fills in what was left empty: `rqi` with a fresh identifier, `fr` with this
+    /// entity's ID (except on an AE create, where an absent `fr` means "no
+    /// preference"). The request goes to the MQTT peer of this hop: an AE's registrar;
+    /// for a CSE, the entity `to` names (the CSE it is on, or the AE), else its
+    /// registrar. [`Originator::request_via`] names the peer explicitly.
+    ///
+    /// Waits until the request expiration timestamp `rqet` if there is one, else the
+    /// default request timeout, then fails with [`Error::Timeout`] (status 5103). A
+    /// request with `rt` = no response returns once the broker has taken it, with a
+    /// local 1000 ACCEPTED. Thousands of requests may be outstanding at once, up to the
+    /// pending limit ([`Error::PendingFull`]).
+    ///
+    /// Cancel safety: dropping the future forgets the request; its response, should it
+    /// come, is logged and dropped.
+    pub async fn request(&self, request: RequestPrimitive) -> Result<ResponsePrimitive, Error> {
+        let current = self.link.current();
+        let receiver = receiver_for(&current.entity, &request.to)?;
+        self.request_via(&receiver, request).await
+    }
+
+    /// Sends `request` to the MQTT peer `receiver` (an AE-ID or CSE-ID) and waits for its
+    /// response, as [`Originator::request`] does.
+    pub async fn request_via(
+        &self,
+        receiver: &str,
+        mut request: RequestPrimitive,
+    ) -> Result<ResponsePrimitive, Error> {
+        let entity = self.link.current().entity;
+        let me = entity.id.clone().ok_or(Error::NotRegistered(
+            "an entity without an ID can only register",
+        ))?;
+        let is_ae_create = request.op == Operation::Create && request.ty == Some(ResourceType::AE);
+        if request.fr.is_none() && !is_ae_create {
+            request.fr = Some(me.clone());
+        }
+        let serialization = self.link.serializers.default_serializer().name();
+        let topic = self.link.scheme.request_topic(&Hop {
+            originator: &me,
+            receiver,
+            to: &request.to,
+            serialization,
+        })?;
+        self.exchange(topic, request).await
+    }
+
+    /// Publishes `request` on `topic` and waits for the response with its `rqi`.
+    pub(crate) async fn exchange(
+        &self,
+        topic: String,
+        mut request: RequestPrimitive,
+    ) -> Result<ResponsePrimitive, Error> {
+        let link = &self.link;
+        if request.rqi.is_empty() {
+            request.rqi = link.request_ids.next_id();
+        }
+        let payload = link
+            .serializers
+            .default_serializer()
+            .encode_request(&request)?;
+        if let Some(limit) = link.settings.max_message_size
+            && payload.len() > limit
+        {
+            return Err(Error::MessageTooLarge {
+                size: payload.len(),
+                limit,
+            });
+        }
+        let mqtt_topic = Topic::try_from(topic.as_str())?;
+        let deadline = response_deadline(&request, link.settings.request_timeout, Timestamp::now());
+        let waiter = if request.wants_no_response() {
+            None
+        } else {
+            Some(link.pending.register(&request.rqi)?)
+        };
+        debug!(
+            op = request.op.name(),
+            to = %request.to,
+            fr = request.fr.as_deref().unwrap_or(""),
+            rqi = %request.rqi,
+            %topic,
+            "request sent"
+        );
+        let client = link.current().client;
+        let exchange = async {
+            client
+                .publish(mqtt_topic, Bytes::clone(&payload), QoS::AtLeastOnce)
+                .await?;
+            match waiter {
+                Some(waiter) => waiter.receive().await,
+                None => Ok(ResponsePrimitive::answering(
+                    &request,
+                    ResponseStatusCode::ACCEPTED,
+                )),
+            }
+        };
+        match tokio::time::timeout(deadline, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                rqi: request.rqi.clone(),
+                after: round_to_millis(deadline),
+            }),
+        }
+    }
+}
+
+fn round_to_millis(d: Duration) -> Duration {
+    Duration::from_millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// The MQTT peer a request to `to` goes to: an AE talks to its registrar only; a CSE
+/// sends to the CSE or AE that `to` names, else to its registrar.
+fn receiver_for(me: &Entity, to: &str) -> Result<String, Error> {
+    let registrar = || {
+        me.registrar.clone().ok_or_else(|| {
+            Error::Config(format!(
+                "no MQTT peer for a request to {to:?}: set a registrar, or use request_via"
+            ))
+        })
+    };
+    if me.role == Role::Ae {
+        return registrar();
+    }
+    let my_id = me.id.as_deref().unwrap_or("");
+    let target = match Id::parse(to) {
+        Ok(Id::Cse(cse)) => Some(cse.to_string()),
+        Ok(Id::Ae(ae)) => match ae.csi() {
+            // A C-type AE below another CSE is reached through that CSE.
+            Some(csi) if !same_entity(&format!("/{csi}"), my_id) => Some(format!("/{csi}")),
+            _ => Some(to.to_owned()),
+        },
+        Ok(id @ Id::Resource(_)) => id.cse_id().map(|cse| cse.to_string()),
+        Err(_) => None,
+    };
+    match target {
+        Some(target) if !same_entity(&target, my_id) => Ok(target),
+        _ => registrar(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn an_ae_always_talks_to_its_registrar() {
+        let ae = Entity::ae("CAE01").with_registrar("/id-in");
+        for to in ["cse-in/myAE", "/id-mn/cse-mn", "//sp.com/in2/x", "CAE02"] {
+            assert_eq!(receiver_for(&ae, to).unwrap(), "/id-in");
+        }
+    }
+
+    #[test]
+    fn a_cse_sends_to_the_entity_the_target_names() {
+        let cse = Entity::cse("/id-in");
+        assert_eq!(receiver_for(&cse, "CAE01").unwrap(), "CAE01");
+        assert_eq!(receiver_for(&cse, "/id-in/CAE01").unwrap(), "/id-in/CAE01");
+        assert_eq!(receiver_for(&cse, "/id-mn/CAE01").unwrap(), "/id-mn");
+        assert_eq!(receiver_for(&cse, "/id-mn/cse-mn/cnt").unwrap(), "/id-mn");
+        assert_eq!(receiver_for(&cse, "/SAE01").unwrap(), "/SAE01");
+    }
+
+    #[test]
+    fn a_cse_without_registrar_cannot_send_to_itself() {
+        let cse = Entity::cse("/id-in");
+        assert!(receiver_for(&cse, "cse-in/x").is_err());
+        let mn = Entity::cse("/id-mn").with_registrar("/id-in");
+        assert_eq!(receiver_for(&mn, "cse-mn/x").unwrap(), "/id-in");
+    }
+}
