@@ -6,6 +6,22 @@
 //! buffer does; filling the buffer is setup, not measured. Figures are per
 //! packet (criterion's "elements").
 //!
+//! What one decode does on each side, so that the comparison is like for like:
+//! - ours: `OwnCodec::decode(&mut BytesMut)` in place: the fixed header, every
+//!   check, one `split_to(frame).freeze()` of the read buffer, then the topic
+//!   and payload as two slices of it (no copy).
+//! - mqttbytes: `v4::read(&mut BytesMut, max)` in place too: its API does not
+//!   force a copy of the frame. It splits the frame off the same way, slices
+//!   the payload, and copies the topic into a fresh `String` (allocation,
+//!   copy, UTF-8 check). The drop of each packet (for mqttbytes, freeing that
+//!   `String`) is inside the measurement on both sides.
+//! - Both are called directly, without `dyn`, and neither call is inlined
+//!   into the loop (`OwnCodec::decode` is not `#[inline]`); the driver calls
+//!   ours through `Box<dyn Codec>`, one indirect call more.
+//! - Both get the same 1 MiB size limit and the same bytes (our encoder's
+//!   output; setup checks that mqttbytes decodes them). Ours checks more:
+//!   wildcards and U+0000 in the topic, reserved flags, DUP at QoS 0.
+//!
 //! Wall time (criterion):
 //! `cargo bench -p onem2m-mqtt-proto --bench codec -- --warm-up-time 1 --measurement-time 2`
 //!

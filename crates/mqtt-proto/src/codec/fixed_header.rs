@@ -18,6 +18,7 @@ pub(crate) struct FixedHeader {
 
 impl FixedHeader {
     /// Size of the whole packet.
+    #[inline]
     pub(crate) fn frame_len(&self) -> usize {
         self.header_len + self.remaining_len
     }
@@ -26,13 +27,32 @@ impl FixedHeader {
     /// remaining length is not complete yet.
     #[inline]
     pub(crate) fn parse(buf: &[u8]) -> Result<Option<Self>, Error> {
-        // Most packets (acks, pings, small PUBLISHes) have a one-byte length.
-        if let [byte1, len @ 0..=127, ..] = *buf {
-            return Ok(Some(Self {
-                byte1,
-                header_len: 2,
-                remaining_len: usize::from(len),
-            }));
+        // Straight-line cases for lengths under 2 MiB, that is one to three
+        // length bytes: acks and pings, then PUBLISHes up to 16 KiB and above.
+        let low7 = |b: u8| usize::from(b & 0x7F);
+        match *buf {
+            [byte1, len @ 0..=127, ..] => {
+                return Ok(Some(Self {
+                    byte1,
+                    header_len: 2,
+                    remaining_len: usize::from(len),
+                }));
+            }
+            [byte1, l0, l1 @ 0..=127, ..] => {
+                return Ok(Some(Self {
+                    byte1,
+                    header_len: 3,
+                    remaining_len: low7(l0) | usize::from(l1) << 7,
+                }));
+            }
+            [byte1, l0, l1, l2 @ 0..=127, ..] => {
+                return Ok(Some(Self {
+                    byte1,
+                    header_len: 4,
+                    remaining_len: low7(l0) | low7(l1) << 7 | usize::from(l2) << 14,
+                }));
+            }
+            _ => {}
         }
         let Some(&byte1) = buf.first() else {
             return Ok(None);

@@ -115,13 +115,7 @@ impl PacketType {
         let flags = byte1 & 0x0F;
         match packet_type {
             Self::Publish => {
-                let qos = (flags >> 1) & 0b11;
-                if qos == 3 {
-                    return Err(Error::InvalidQoS(3));
-                }
-                if qos == 0 && flags & 0b1000 != 0 {
-                    return Err(Error::InvalidHeaderFlags { packet_type, flags });
-                }
+                super::publish::qos_of(byte1)?;
             }
             _ if flags != packet_type.fixed_flags() => {
                 return Err(Error::InvalidHeaderFlags { packet_type, flags });

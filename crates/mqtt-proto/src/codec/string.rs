@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use bytes::Bytes;
 
+use super::topic_scan::scan_topic;
 use crate::Error;
 
 /// Longest string or binary field MQTT can carry (a 16-bit length prefix).
@@ -273,6 +274,7 @@ checked_str!(
 );
 
 /// Checks a topic name in one pass: this runs for every PUBLISH decoded.
+#[inline(always)]
 pub(crate) fn validate_topic_name(bytes: &[u8]) -> Result<(), Error> {
     const FIELD: &str = "topic name";
     if bytes.is_empty() {
@@ -286,8 +288,8 @@ pub(crate) fn validate_topic_name(bytes: &[u8]) -> Result<(), Error> {
             len: bytes.len(),
         });
     }
-    let (special, non_ascii) = scan_topic(bytes);
-    if special {
+    let scan = scan_topic(bytes);
+    if scan.special {
         return Err(if bytes.contains(&0) {
             Error::NullCharacter { field: FIELD }
         } else {
@@ -296,50 +298,10 @@ pub(crate) fn validate_topic_name(bytes: &[u8]) -> Result<(), Error> {
             }
         });
     }
-    if non_ascii && std::str::from_utf8(bytes).is_err() {
+    if scan.non_ascii && std::str::from_utf8(bytes).is_err() {
         return Err(Error::InvalidUtf8 { field: FIELD });
     }
     Ok(())
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Non-zero when some byte of `word` equals `byte` (the classic SWAR test:
-/// a byte of `x` is zero exactly when borrowing through it sets its top bit).
-#[inline(always)]
-fn has_byte(word: u64, byte: u8) -> u64 {
-    let x = word ^ (LO * u64::from(byte));
-    x.wrapping_sub(LO) & !x & HI
-}
-
-/// Scans a topic name eight bytes at a time: whether it holds U+0000, `+`
-/// or `#`, and whether it has non-ASCII bytes (then UTF-8 is checked). This
-/// runs for every PUBLISH decoded.
-fn scan_topic(bytes: &[u8]) -> (bool, bool) {
-    let (words, rest) = bytes.as_chunks::<8>();
-    let (mut special, mut all) = (0u64, 0u64);
-    let mut check = |w: &[u8; 8]| {
-        let w = u64::from_le_bytes(*w);
-        // '#' (0x23) and '+' (0x2B) differ only in bit 3: one test finds both.
-        special |= has_byte(w, 0) | has_byte(w | (LO * 0x08), b'+');
-        all |= w;
-    };
-    for w in words {
-        check(w);
-    }
-    if !rest.is_empty() {
-        match bytes.last_chunk::<8>() {
-            // Overlaps bytes already checked, which is harmless.
-            Some(w) => check(w),
-            None => {
-                let mut w = [b'a'; 8];
-                w[..rest.len()].copy_from_slice(rest);
-                check(&w);
-            }
-        }
-    }
-    (special != 0, all & HI != 0)
 }
 
 /// Checks a topic filter (MQTT 4.7.1).
