@@ -31,6 +31,7 @@ pub mod resources;
 pub mod response;
 pub mod response_type;
 pub mod result_content;
+pub mod short_names;
 pub mod status_code;
 pub mod time;
 pub mod validate;
@@ -49,7 +50,7 @@ pub use response_type::{ResponseType, ResponseTypeInfo};
 pub use result_content::ResultContent;
 pub use status_code::{ResponseStatusCode, StatusCategory};
 pub use time::{AbsRelTimestamp, IsoDuration, Timestamp};
-pub use value::{Map, Value};
+pub use value::{Key, Map, Value};
 pub mod topic_level;
 
 pub use id::{AeId, CredentialId, CseId, Id, Scope};

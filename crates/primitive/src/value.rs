@@ -6,7 +6,12 @@
 //! stands for an XML element with attributes keeps its text content under the key `val`
 //! (TS-0004 clause 8.4: simple types with attributes become objects with a `val` member).
 
+use std::borrow::{Borrow, Cow};
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+
+use crate::short_names;
 
 /// One node of primitive content: what XML, JSON and CBOR can all carry.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +38,176 @@ pub enum Value {
 /// linear, which is faster than hashing for the handful of members a resource has.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Map {
-    entries: Vec<(String, Value)>,
+    entries: Vec<(Key, Value)>,
+}
+
+/// The name of a [`Map`] member: a oneM2M short name, kept without allocating when it is
+/// one of the [known names](crate::short_names), as an owned string otherwise.
+///
+/// It reads as a `str` (`Deref`), and compares and hashes as its text, however it is
+/// stored.
+#[derive(Clone)]
+pub struct Key(KeyRepr);
+
+#[derive(Clone)]
+enum KeyRepr {
+    Static(&'static str),
+    Owned(String),
+}
+
+impl Key {
+    /// A key for a name that needs no allocation, interned or not.
+    pub const fn from_static(name: &'static str) -> Self {
+        Key(KeyRepr::Static(name))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            KeyRepr::Static(name) => name,
+            KeyRepr::Owned(name) => name,
+        }
+    }
+
+    /// The name as an owned string.
+    pub fn into_string(self) -> String {
+        match self.0 {
+            KeyRepr::Static(name) => name.to_owned(),
+            KeyRepr::Owned(name) => name,
+        }
+    }
+}
+
+impl Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Key {
+    fn from(name: &str) -> Self {
+        match short_names::intern(name.as_bytes()) {
+            Some(known) => Key(KeyRepr::Static(known)),
+            None => Key(KeyRepr::Owned(name.to_owned())),
+        }
+    }
+}
+
+impl From<&String> for Key {
+    fn from(name: &String) -> Self {
+        Key::from(name.as_str())
+    }
+}
+
+impl From<String> for Key {
+    fn from(name: String) -> Self {
+        match short_names::intern(name.as_bytes()) {
+            Some(known) => Key(KeyRepr::Static(known)),
+            None => Key(KeyRepr::Owned(name)),
+        }
+    }
+}
+
+impl From<Cow<'_, str>> for Key {
+    fn from(name: Cow<'_, str>) -> Self {
+        match name {
+            Cow::Borrowed(name) => Key::from(name),
+            Cow::Owned(name) => Key::from(name),
+        }
+    }
+}
+
+impl From<Key> for String {
+    fn from(key: Key) -> Self {
+        key.into_string()
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Key {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<Key> for str {
+    fn eq(&self, other: &Key) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Key> for &str {
+    fn eq(&self, other: &Key) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<Key> for String {
+    fn eq(&self, other: &Key) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Map {
@@ -50,7 +224,7 @@ impl Map {
     }
 
     /// Sets `key` to `value`, replacing an existing member in place or appending a new one.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
+    pub fn insert(&mut self, key: impl Into<Key>, value: impl Into<Value>) {
         let key = key.into();
         let value = value.into();
         match self.entries.iter_mut().find(|(k, _)| *k == key) {
@@ -61,7 +235,7 @@ impl Map {
 
     /// Appends a member without looking for an existing one (for decoders that already
     /// rejected duplicates, or that accept them as a repeated element).
-    pub fn push(&mut self, key: impl Into<String>, value: impl Into<Value>) {
+    pub fn push(&mut self, key: impl Into<Key>, value: impl Into<Value>) {
         self.entries.push((key.into(), value.into()));
     }
 
@@ -106,14 +280,14 @@ impl Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    type Item = (Key, Value);
+    type IntoIter = std::vec::IntoIter<(Key, Value)>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter()
     }
 }
 
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Map {
+impl<K: Into<Key>, V: Into<Value>> FromIterator<(K, V)> for Map {
     fn from_iter<T: IntoIterator<Item = (K, V)>>(iter: T) -> Self {
         let mut map = Map::new();
         for (k, v) in iter {
@@ -333,6 +507,28 @@ mod tests {
         let keys: Vec<_> = m.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["rn", "api"]);
         assert_eq!(m.get("rn"), Some(&Value::from("b")));
+    }
+
+    #[test]
+    fn keys_compare_hash_and_print_as_their_text_however_stored() {
+        use std::collections::HashSet;
+        let interned = Key::from("rn");
+        let owned = Key::from("someFutureAttribute".to_owned());
+        assert_eq!(interned, Key::from("rn".to_owned()));
+        assert_eq!(interned, "rn");
+        assert_eq!("someFutureAttribute", owned);
+        assert_eq!(
+            format!("{interned} {owned:?}"),
+            "rn \"someFutureAttribute\""
+        );
+        let set: HashSet<Key> = [interned, owned].into_iter().collect();
+        assert!(set.contains("rn") && set.contains("someFutureAttribute"));
+        assert_eq!(Key::from_static("custom"), Key::from("custom"));
+    }
+
+    #[test]
+    fn a_key_takes_no_more_room_than_a_string() {
+        assert_eq!(std::mem::size_of::<Key>(), std::mem::size_of::<String>());
     }
 
     #[test]

@@ -12,7 +12,6 @@
 //! 1 when it is a map or list, its children at level 2, and so on. The primitive's own map
 //! (and a `m2m:rqp` / `m2m:rsp` wrapper around it) is level 0 and not counted.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 use onem2m_primitive::{Map, RequestPrimitive, ResponsePrimitive, Value};
@@ -20,7 +19,7 @@ use onem2m_primitive::{Map, RequestPrimitive, ResponsePrimitive, Value};
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::params::{
-    Param, RequestFields, ResponseFields, request_param_kind, request_params, response_param_kind,
+    Param, ParamSet, RequestFields, RequestParam, ResponseFields, ResponseParam, request_params,
     response_params,
 };
 
@@ -60,10 +59,14 @@ pub(crate) trait PrimitiveFields: Default {
     const EXPECTED: &'static str;
     /// The root name XML uses, which some JSON peers wrap the primitive in.
     const WRAPPER: &'static str;
-    /// Whether `name` is a parameter of this primitive (other members are ignored).
-    fn is_parameter(name: &str) -> bool;
+    /// A parameter of this primitive, as [`crate::params`] names it.
+    type Param: Copy;
+    /// The parameter `name` is, if any (other members are ignored).
+    fn parameter(name: &str) -> Option<Self::Param>;
+    /// The parameter's bit in a [`ParamSet`].
+    fn bit(param: Self::Param) -> u64;
     /// Takes one parameter.
-    fn set(&mut self, name: &str, value: Value) -> Result<(), Error>;
+    fn set(&mut self, param: Self::Param, value: Value) -> Result<(), Error>;
     /// The primitive, once every member was given.
     fn finish(self) -> Result<Self::Primitive, Error>;
 }
@@ -72,11 +75,15 @@ impl PrimitiveFields for RequestFields {
     type Primitive = RequestPrimitive;
     const EXPECTED: &'static str = "request primitive";
     const WRAPPER: &'static str = "m2m:rqp";
-    fn is_parameter(name: &str) -> bool {
-        request_param_kind(name).is_some()
+    type Param = RequestParam;
+    fn parameter(name: &str) -> Option<RequestParam> {
+        RequestParam::from_name(name)
     }
-    fn set(&mut self, name: &str, value: Value) -> Result<(), Error> {
-        RequestFields::set(self, name, value)
+    fn bit(param: RequestParam) -> u64 {
+        param.bit()
+    }
+    fn set(&mut self, param: RequestParam, value: Value) -> Result<(), Error> {
+        self.set_param(param, value)
     }
     fn finish(self) -> Result<RequestPrimitive, Error> {
         RequestFields::finish(self)
@@ -87,11 +94,15 @@ impl PrimitiveFields for ResponseFields {
     type Primitive = ResponsePrimitive;
     const EXPECTED: &'static str = "response primitive";
     const WRAPPER: &'static str = "m2m:rsp";
-    fn is_parameter(name: &str) -> bool {
-        response_param_kind(name).is_some()
+    type Param = ResponseParam;
+    fn parameter(name: &str) -> Option<ResponseParam> {
+        ResponseParam::from_name(name)
     }
-    fn set(&mut self, name: &str, value: Value) -> Result<(), Error> {
-        ResponseFields::set(self, name, value)
+    fn bit(param: ResponseParam) -> u64 {
+        param.bit()
+    }
+    fn set(&mut self, param: ResponseParam, value: Value) -> Result<(), Error> {
+        self.set_param(param, value)
     }
     fn finish(self) -> Result<ResponsePrimitive, Error> {
         ResponseFields::finish(self)
@@ -104,18 +115,17 @@ impl PrimitiveFields for ResponseFields {
 /// TS-0004 prescribes, and some originators send it; an object whose only member is the
 /// wrapper is unwrapped. A wrapper next to other members is an unknown member, ignored
 /// like any other.
-pub(crate) struct TopLevel<'k, F> {
+pub(crate) struct TopLevel<F> {
     fields: F,
     format: &'static str,
     max_items: usize,
     members: usize,
     wrapped: Option<Value>,
-    /// Names of the parameters met so far. Only parameter names are kept, so the list
-    /// stays as short as the parameter table and a linear scan is the fastest lookup.
-    seen: Vec<Cow<'k, str>>,
+    /// The parameters met so far.
+    seen: ParamSet,
 }
 
-impl<'k, F: PrimitiveFields> TopLevel<'k, F> {
+impl<F: PrimitiveFields> TopLevel<F> {
     /// An empty top level for a document in `format` (`json`, `cbor`).
     pub(crate) fn new(format: &'static str, limits: &Limits) -> Self {
         Self {
@@ -124,8 +134,7 @@ impl<'k, F: PrimitiveFields> TopLevel<'k, F> {
             max_items: limits.max_items,
             members: 0,
             wrapped: None,
-            // Room for a typical primitive's parameters: one allocation.
-            seen: Vec::with_capacity(16),
+            seen: ParamSet::default(),
         }
     }
 
@@ -140,7 +149,7 @@ impl<'k, F: PrimitiveFields> TopLevel<'k, F> {
     }
 
     /// Takes the next member.
-    pub(crate) fn member(&mut self, key: Cow<'k, str>, value: Value) -> Result<(), Error> {
+    pub(crate) fn member(&mut self, key: &str, value: Value) -> Result<(), Error> {
         self.members += 1;
         check_items(self.max_items, self.members, "map")?;
         if self.members == 1 && key == F::WRAPPER {
@@ -149,12 +158,11 @@ impl<'k, F: PrimitiveFields> TopLevel<'k, F> {
         }
         // A second member: the first one was not a wrapper but an unknown member.
         self.wrapped = None;
-        if F::is_parameter(&key) {
-            if self.seen.contains(&key) {
-                return Err(duplicate_key(self.format, &key));
+        if let Some(param) = F::parameter(key) {
+            if !self.seen.insert(F::bit(param)) {
+                return Err(duplicate_key(self.format, key));
             }
-            self.fields.set(&key, value)?;
-            self.seen.push(key);
+            self.fields.set(param, value)?;
         }
         Ok(())
     }
@@ -174,7 +182,9 @@ impl<'k, F: PrimitiveFields> TopLevel<'k, F> {
         // duplicate keys and counted its members.
         let mut fields = F::default();
         for (name, value) in inner {
-            fields.set(&name, value)?;
+            if let Some(param) = F::parameter(&name) {
+                fields.set(param, value)?;
+            }
         }
         fields.finish()
     }

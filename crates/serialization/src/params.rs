@@ -218,28 +218,179 @@ pub enum ParamKind {
 
 /// The kind of a request parameter, or `None` for a name that is not one.
 pub fn request_param_kind(name: &str) -> Option<ParamKind> {
-    use ParamKind::*;
-    Some(match name {
-        "to" | "fr" | "rqi" | "ot" | "gid" | "rvi" | "vsi" => Str,
-        "op" | "ty" | "rcn" | "ec" | "drt" => Int,
-        "rqet" | "rset" | "oet" | "rp" => IntOrStr,
-        "da" | "tqi" | "asi" | "auri" | "sqi" => Bool,
-        "rids" | "tkns" | "tids" | "ltids" | "grtm" => StrList,
-        "pc" | "fc" | "rt" | "aus" => Tree,
-        _ => return None,
-    })
+    RequestParam::from_name(name).map(RequestParam::kind)
 }
 
 /// The kind of a response parameter, or `None` for a name that is not one.
 pub fn response_param_kind(name: &str) -> Option<ParamKind> {
-    use ParamKind::*;
-    Some(match name {
-        "rqi" | "to" | "fr" | "ot" | "rvi" | "vsi" => Str,
-        "rsc" | "ec" | "cnst" | "cnot" => Int,
-        "rset" => IntOrStr,
-        "pc" | "ati" | "tqf" | "asri" => Tree,
-        _ => return None,
-    })
+    ResponseParam::from_name(name).map(ResponseParam::kind)
+}
+
+/// A parameter of a request, named once: decoders look a member name up here and then
+/// dispatch on the variant, and keep the parameters met in a [`ParamSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RequestParam {
+    Op,
+    To,
+    Fr,
+    Rqi,
+    Ty,
+    Pc,
+    Rids,
+    Ot,
+    Rqet,
+    Rset,
+    Oet,
+    Rt,
+    Rp,
+    Rcn,
+    Ec,
+    Da,
+    Gid,
+    Fc,
+    Drt,
+    Tkns,
+    Tids,
+    Ltids,
+    Tqi,
+    Grtm,
+    Asi,
+    Aus,
+    Auri,
+    Sqi,
+    Rvi,
+    Vsi,
+}
+
+impl RequestParam {
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        use RequestParam::*;
+        Some(match name {
+            "op" => Op,
+            "to" => To,
+            "fr" => Fr,
+            "rqi" => Rqi,
+            "ty" => Ty,
+            "pc" => Pc,
+            "rids" => Rids,
+            "ot" => Ot,
+            "rqet" => Rqet,
+            "rset" => Rset,
+            "oet" => Oet,
+            "rt" => Rt,
+            "rp" => Rp,
+            "rcn" => Rcn,
+            "ec" => Ec,
+            "da" => Da,
+            "gid" => Gid,
+            "fc" => Fc,
+            "drt" => Drt,
+            "tkns" => Tkns,
+            "tids" => Tids,
+            "ltids" => Ltids,
+            "tqi" => Tqi,
+            "grtm" => Grtm,
+            "asi" => Asi,
+            "aus" => Aus,
+            "auri" => Auri,
+            "sqi" => Sqi,
+            "rvi" => Rvi,
+            "vsi" => Vsi,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn kind(self) -> ParamKind {
+        use ParamKind::*;
+        use RequestParam::*;
+        match self {
+            To | Fr | Rqi | Ot | Gid | Rvi | Vsi => Str,
+            Op | Ty | Rcn | Ec | Drt => Int,
+            Rqet | Rset | Oet | Rp => IntOrStr,
+            Da | Tqi | Asi | Auri | Sqi => Bool,
+            Rids | Tkns | Tids | Ltids | Grtm => StrList,
+            Pc | Fc | Rt | Aus => Tree,
+        }
+    }
+
+    /// The parameter's bit in a [`ParamSet`].
+    pub(crate) fn bit(self) -> u64 {
+        1 << self as u32
+    }
+}
+
+/// A parameter of a response (see [`RequestParam`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ResponseParam {
+    Rsc,
+    Rqi,
+    Pc,
+    To,
+    Fr,
+    Ot,
+    Rset,
+    Ec,
+    Cnst,
+    Cnot,
+    Ati,
+    Tqf,
+    Asri,
+    Rvi,
+    Vsi,
+}
+
+impl ResponseParam {
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        use ResponseParam::*;
+        Some(match name {
+            "rsc" => Rsc,
+            "rqi" => Rqi,
+            "pc" => Pc,
+            "to" => To,
+            "fr" => Fr,
+            "ot" => Ot,
+            "rset" => Rset,
+            "ec" => Ec,
+            "cnst" => Cnst,
+            "cnot" => Cnot,
+            "ati" => Ati,
+            "tqf" => Tqf,
+            "asri" => Asri,
+            "rvi" => Rvi,
+            "vsi" => Vsi,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn kind(self) -> ParamKind {
+        use ParamKind::*;
+        use ResponseParam::*;
+        match self {
+            Rqi | To | Fr | Ot | Rvi | Vsi => Str,
+            Rsc | Ec | Cnst | Cnot => Int,
+            Rset => IntOrStr,
+            Pc | Ati | Tqf | Asri => Tree,
+        }
+    }
+
+    /// The parameter's bit in a [`ParamSet`].
+    pub(crate) fn bit(self) -> u64 {
+        1 << self as u32
+    }
+}
+
+/// The parameters a decoder has met, one bit each: refusing a repeated parameter costs
+/// no allocation.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ParamSet(u64);
+
+impl ParamSet {
+    /// Adds the parameter with `bit`; `false` when it was already there.
+    pub(crate) fn insert(&mut self, bit: u64) -> bool {
+        let new = self.0 & bit == 0;
+        self.0 |= bit;
+        new
+    }
 }
 
 /// Collects the parameters of a request as a decoder finds them.
@@ -260,49 +411,57 @@ impl RequestFields {
     /// Takes one parameter. Unknown names are ignored (TS-0004 primitives grow with each
     /// release; a Release 3 receiver must still read a Release 4 request).
     pub fn set(&mut self, name: &str, value: Value) -> Result<(), Error> {
+        match RequestParam::from_name(name) {
+            Some(param) => self.set_param(param, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes one parameter, already looked up.
+    pub(crate) fn set_param(&mut self, param: RequestParam, value: Value) -> Result<(), Error> {
+        use RequestParam::*;
         let r = &mut self.req;
-        match name {
-            "op" => {
+        match param {
+            Op => {
                 let code = int("op", &value)?;
                 self.op = Some(Operation::try_from(code).map_err(invalid("op"))?);
             }
-            "to" => self.to = Some(string("to", value)?),
-            "fr" => r.fr = Some(string("fr", value)?),
-            "rqi" => self.rqi = Some(string("rqi", value)?),
-            "ty" => r.ty = Some(resource_type("ty", &value)?),
-            "pc" => r.pc = Some(value),
-            "rids" => r.rids = Some(string_list("rids", value)?),
-            "ot" => r.ot = Some(timestamp("ot", &value)?),
-            "rqet" => r.rqet = Some(abs_rel_timestamp("rqet", &value)?),
-            "rset" => r.rset = Some(abs_rel_timestamp("rset", &value)?),
-            "oet" => r.oet = Some(abs_rel_timestamp("oet", &value)?),
-            "rt" => r.rt = Some(response_type_info(value)?),
-            "rp" => r.rp = Some(abs_rel_timestamp("rp", &value)?),
-            "rcn" => {
+            To => self.to = Some(string("to", value)?),
+            Fr => r.fr = Some(string("fr", value)?),
+            Rqi => self.rqi = Some(string("rqi", value)?),
+            Ty => r.ty = Some(resource_type("ty", &value)?),
+            Pc => r.pc = Some(value),
+            Rids => r.rids = Some(string_list("rids", value)?),
+            Ot => r.ot = Some(timestamp("ot", &value)?),
+            Rqet => r.rqet = Some(abs_rel_timestamp("rqet", &value)?),
+            Rset => r.rset = Some(abs_rel_timestamp("rset", &value)?),
+            Oet => r.oet = Some(abs_rel_timestamp("oet", &value)?),
+            Rt => r.rt = Some(response_type_info(value)?),
+            Rp => r.rp = Some(abs_rel_timestamp("rp", &value)?),
+            Rcn => {
                 r.rcn = Some(ResultContent::try_from(int("rcn", &value)?).map_err(invalid("rcn"))?)
             }
-            "ec" => r.ec = Some(EventCategory::new(int("ec", &value)?).map_err(invalid("ec"))?),
-            "da" => r.da = Some(boolean("da", &value)?),
-            "gid" => r.gid = Some(string("gid", value)?),
-            "fc" => r.fc = Some(value),
-            "drt" => {
+            Ec => r.ec = Some(EventCategory::new(int("ec", &value)?).map_err(invalid("ec"))?),
+            Da => r.da = Some(boolean("da", &value)?),
+            Gid => r.gid = Some(string("gid", value)?),
+            Fc => r.fc = Some(value),
+            Drt => {
                 r.drt = Some(
                     DesiredIdentifierResultType::try_from(int("drt", &value)?)
                         .map_err(invalid("drt"))?,
                 )
             }
-            "tkns" => r.tkns = Some(string_list("tkns", value)?),
-            "tids" => r.tids = Some(string_list("tids", value)?),
-            "ltids" => r.ltids = Some(string_list("ltids", value)?),
-            "tqi" => r.tqi = Some(boolean("tqi", &value)?),
-            "grtm" => r.grtm = Some(string_list("grtm", value)?),
-            "asi" => r.asi = Some(boolean("asi", &value)?),
-            "aus" => r.aus = Some(value),
-            "auri" => r.auri = Some(boolean("auri", &value)?),
-            "sqi" => r.sqi = Some(boolean("sqi", &value)?),
-            "rvi" => r.rvi = Some(ReleaseVersion::parse(&string("rvi", value)?)),
-            "vsi" => r.vsi = Some(string("vsi", value)?),
-            _ => {}
+            Tkns => r.tkns = Some(string_list("tkns", value)?),
+            Tids => r.tids = Some(string_list("tids", value)?),
+            Ltids => r.ltids = Some(string_list("ltids", value)?),
+            Tqi => r.tqi = Some(boolean("tqi", &value)?),
+            Grtm => r.grtm = Some(string_list("grtm", value)?),
+            Asi => r.asi = Some(boolean("asi", &value)?),
+            Aus => r.aus = Some(value),
+            Auri => r.auri = Some(boolean("auri", &value)?),
+            Sqi => r.sqi = Some(boolean("sqi", &value)?),
+            Rvi => r.rvi = Some(release_version("rvi", &value)?),
+            Vsi => r.vsi = Some(string("vsi", value)?),
         }
         Ok(())
     }
@@ -332,14 +491,23 @@ impl ResponseFields {
 
     /// Takes one parameter; unknown names are ignored (ACME adds `ty`, `rcn` and `drt`).
     pub fn set(&mut self, name: &str, value: Value) -> Result<(), Error> {
+        match ResponseParam::from_name(name) {
+            Some(param) => self.set_param(param, value),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes one parameter, already looked up.
+    pub(crate) fn set_param(&mut self, param: ResponseParam, value: Value) -> Result<(), Error> {
+        use ResponseParam::*;
         let r = self.rsp.get_or_insert_with(|| {
             let mut rsp = ResponsePrimitive::new(ResponseStatusCode(0), String::new());
             rsp.rqi = None;
             rsp.rvi = None;
             rsp
         });
-        match name {
-            "rsc" => {
+        match param {
+            Rsc => {
                 let code = int("rsc", &value)?;
                 let code = u16::try_from(code)
                     .ok()
@@ -353,18 +521,18 @@ impl ResponseFields {
                     })?;
                 self.rsc = Some(ResponseStatusCode(code));
             }
-            "rqi" => r.rqi = Some(string("rqi", value)?),
-            "pc" => r.pc = Some(value),
-            "to" => r.to = Some(string("to", value)?),
-            "fr" => r.fr = Some(string("fr", value)?),
-            "ot" => r.ot = Some(timestamp("ot", &value)?),
-            "rset" => r.rset = Some(abs_rel_timestamp("rset", &value)?),
-            "ec" => r.ec = Some(EventCategory::new(int("ec", &value)?).map_err(invalid("ec"))?),
-            "cnst" => {
+            Rqi => r.rqi = Some(string("rqi", value)?),
+            Pc => r.pc = Some(value),
+            To => r.to = Some(string("to", value)?),
+            Fr => r.fr = Some(string("fr", value)?),
+            Ot => r.ot = Some(timestamp("ot", &value)?),
+            Rset => r.rset = Some(abs_rel_timestamp("rset", &value)?),
+            Ec => r.ec = Some(EventCategory::new(int("ec", &value)?).map_err(invalid("ec"))?),
+            Cnst => {
                 r.cnst =
                     Some(ContentStatus::try_from(int("cnst", &value)?).map_err(invalid("cnst"))?)
             }
-            "cnot" => {
+            Cnot => {
                 let n = int("cnot", &value)?;
                 r.cnot = Some(u64::try_from(n).map_err(|_| Error::InvalidValue {
                     name: "cnot",
@@ -374,12 +542,11 @@ impl ResponseFields {
                     },
                 })?);
             }
-            "ati" => r.ati = Some(value),
-            "tqf" => r.tqf = Some(value),
-            "asri" => r.asri = Some(value),
-            "rvi" => r.rvi = Some(ReleaseVersion::parse(&string("rvi", value)?)),
-            "vsi" => r.vsi = Some(string("vsi", value)?),
-            _ => {}
+            Ati => r.ati = Some(value),
+            Tqf => r.tqf = Some(value),
+            Asri => r.asri = Some(value),
+            Rvi => r.rvi = Some(release_version("rvi", &value)?),
+            Vsi => r.vsi = Some(string("vsi", value)?),
         }
         Ok(())
     }
@@ -436,6 +603,16 @@ pub fn string_list(name: &str, value: Value) -> Result<Vec<String>, Error> {
         .into_iter()
         .map(|v| string(name, v))
         .collect()
+}
+
+/// A release version, parsed from the text without copying it (an integer is accepted,
+/// as [`string`] accepts one).
+fn release_version(name: &str, value: &Value) -> Result<ReleaseVersion, Error> {
+    match value {
+        Value::Text(s) => Ok(ReleaseVersion::parse(s)),
+        Value::Int(i) => Ok(ReleaseVersion::parse(&i.to_string())),
+        other => Err(wrong(name, "a string", other)),
+    }
 }
 
 fn resource_type(name: &'static str, value: &Value) -> Result<ResourceType, Error> {

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 use minicbor::Decoder;
 use minicbor::data::Type;
-use onem2m_primitive::{Map, Value};
+use onem2m_primitive::short_names::intern;
+use onem2m_primitive::{Key, Map, Value};
 
 use super::FORMAT;
 use super::hex_text;
@@ -103,8 +104,8 @@ impl<'b> Reader<'b, '_> {
         let mut top = TopLevel::<F>::new(FORMAT, self.limits);
         while self.has_next(&mut remaining)? {
             let name = self.key()?;
-            let value = self.value(top.level_of(&name))?;
-            top.member(name, value)?;
+            let value = self.value(top.level_of(name.as_str()))?;
+            top.member(name.as_str(), value)?;
         }
         let (end, len) = (self.dec.position(), self.dec.input().len());
         if end < len {
@@ -153,7 +154,13 @@ impl<'b> Reader<'b, '_> {
 
     fn list(&mut self, level: usize) -> Result<Value, Error> {
         check_level(self.limits, level)?;
-        let declared = self.dec.array().map_err(|e| self.fail(e))?;
+        let declared = match self.definite_head()? {
+            Some((_, len, start)) => {
+                self.dec.set_position(start);
+                Some(len)
+            }
+            None => self.dec.array().map_err(|e| self.fail(e))?,
+        };
         let mut remaining = self.remaining(declared, "list", 1)?;
         let mut items = Vec::with_capacity(match remaining {
             Remaining::Definite(n) => n,
@@ -175,16 +182,22 @@ impl<'b> Reader<'b, '_> {
         });
         while self.has_next(&mut remaining)? {
             check_items(self.limits.max_items, map.len() + 1, "map")?;
-            let name = self.key()?;
+            let name = self.key()?.into_key();
             let value = self.value(level + 1)?;
-            map.push(name.into_owned(), value);
+            map.push(name, value);
         }
         refuse_duplicate_keys(&map, FORMAT)?;
         Ok(Value::Map(map))
     }
 
     fn map_header(&mut self) -> Result<Remaining, Error> {
-        let declared = self.dec.map().map_err(|e| self.fail(e))?;
+        let declared = match self.definite_head()? {
+            Some((_, len, start)) => {
+                self.dec.set_position(start);
+                Some(len)
+            }
+            None => self.dec.map().map_err(|e| self.fail(e))?,
+        };
         // A member is a key and a value: at least two bytes.
         self.remaining(declared, "map", 2)
     }
@@ -231,15 +244,84 @@ impl<'b> Reader<'b, '_> {
     }
 
     /// A map key: a text string, or a byte string holding UTF-8 (TS-0004 8.5.2's own
-    /// examples encode keys as byte strings).
-    fn key(&mut self) -> Result<Cow<'b, str>, Error> {
+    /// examples encode keys as byte strings). A known short name is recognised by its
+    /// bytes, which spares checking them as UTF-8 and, in a map, copying them.
+    fn key(&mut self) -> Result<Name<'b>, Error> {
         self.skip_tags()?;
-        self.text("a map key")
+        let at = self.dec.position();
+        match self.definite_string()? {
+            Some((_, bytes)) if let Some(known) = intern(bytes) => Ok(Name::Known(known)),
+            Some((major, bytes)) => {
+                utf8(bytes, major, "a map key", at).map(|name| Name::Other(Cow::Borrowed(name)))
+            }
+            None => self.text_in_chunks("a map key").map(Name::Other),
+        }
     }
 
     /// A text string; a byte string is taken as text when it is valid UTF-8. Definite
     /// strings are borrowed from the input.
     fn text(&mut self, what: &str) -> Result<Cow<'b, str>, Error> {
+        let at = self.dec.position();
+        match self.definite_string()? {
+            Some((major, bytes)) => utf8(bytes, major, what, at).map(Cow::Borrowed),
+            None => self.text_in_chunks(what),
+        }
+    }
+
+    /// The content of a definite-length text or byte string, consumed, with its major
+    /// type; `None` (and nothing consumed) for any other item. Read here rather than
+    /// with minicbor, whose `str` would check the UTF-8 of names [`intern`] already knows.
+    #[inline]
+    fn definite_string(&mut self) -> Result<Option<(u8, &'b [u8])>, Error> {
+        let input = self.dec.input();
+        let at = self.dec.position();
+        let major = self.initial()? >> 5;
+        if major != MAJOR_TEXT && major != MAJOR_BYTES {
+            return Ok(None);
+        }
+        // Indefinite length, or reserved: left to the general path.
+        let Some((_, len, start)) = self.definite_head()? else {
+            return Ok(None);
+        };
+        let content = usize::try_from(len)
+            .ok()
+            .and_then(|len| start.checked_add(len))
+            .and_then(|end| input.get(start..end).map(|content| (end, content)));
+        let Some((end, content)) = content else {
+            return Err(truncated_at(at));
+        };
+        self.dec.set_position(end);
+        Ok(Some((major, content)))
+    }
+
+    /// The head of the next item when its argument is definite (additional information 0
+    /// to 27): major type, argument (a value, or a length), and where the item's content
+    /// starts. Nothing is consumed. Decoded here rather than by minicbor, whose typed
+    /// readers check the major type again and wrap every step in a `Result`.
+    #[inline]
+    fn definite_head(&self) -> Result<Option<(u8, u64, usize)>, Error> {
+        let input = self.dec.input();
+        let at = self.dec.position();
+        let initial = self.initial()?;
+        let (argument, start) = match initial & 0x1f {
+            info @ 0..=23 => (u64::from(info), at + 1),
+            info @ 24..=27 => {
+                let width = 1usize << (info - 24);
+                let Some(bytes) = input.get(at + 1..at + 1 + width) else {
+                    return Err(truncated_at(at));
+                };
+                let argument = bytes
+                    .iter()
+                    .fold(0u64, |argument, byte| argument << 8 | u64::from(*byte));
+                (argument, at + 1 + width)
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some((initial >> 5, argument, start)))
+    }
+
+    /// A string in chunks (indefinite length), or an item that is no string.
+    fn text_in_chunks(&mut self, what: &str) -> Result<Cow<'b, str>, Error> {
         let at = self.dec.position();
         match self.initial()? {
             TEXT_INDEFINITE => {
@@ -274,9 +356,18 @@ impl<'b> Reader<'b, '_> {
         }
     }
 
+    /// An integer (major type 0 or 1, additional information below 28).
     fn int(&mut self) -> Result<i64, Error> {
         let at = self.dec.position();
-        let int = self.dec.int().map_err(|e| self.fail(e))?;
+        let Some((major, argument, start)) = self.definite_head()? else {
+            return Err(self.unsupported(at));
+        };
+        self.dec.set_position(start);
+        // A negative integer n is stored as -1 - n.
+        let int = match major {
+            MAJOR_NEGATIVE => -1 - i128::from(argument),
+            _ => i128::from(argument),
+        };
         i64::try_from(int).map_err(|_| {
             syntax(format!(
                 "integer {int} at byte {at} is beyond the signed 64-bit range"
@@ -361,6 +452,47 @@ fn fail(e: minicbor::decode::Error, at: usize) -> Error {
         ));
     }
     syntax(e.to_string())
+}
+
+fn truncated_at(at: usize) -> Error {
+    syntax(format!(
+        "truncated: the input ends inside the item at byte {at}"
+    ))
+}
+
+/// The content of a definite string of major type `major` as text.
+fn utf8<'b>(bytes: &'b [u8], major: u8, what: &str, at: usize) -> Result<&'b str, Error> {
+    std::str::from_utf8(bytes).map_err(|e| match major {
+        MAJOR_BYTES => not_utf8(what, at),
+        _ => syntax(format!(
+            "{what} at byte {at}: invalid utf-8 after {} bytes",
+            e.valid_up_to()
+        )),
+    })
+}
+
+/// A member name as the reader met it.
+enum Name<'b> {
+    /// A known short name.
+    Known(&'static str),
+    Other(Cow<'b, str>),
+}
+
+impl Name<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Name::Known(name) => name,
+            Name::Other(name) => name,
+        }
+    }
+
+    /// The name as a map key: a known one without allocating.
+    fn into_key(self) -> Key {
+        match self {
+            Name::Known(name) => Key::from_static(name),
+            Name::Other(name) => Key::from(name),
+        }
+    }
 }
 
 fn truncated(len: usize) -> Error {

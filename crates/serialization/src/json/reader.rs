@@ -95,7 +95,7 @@ impl<F: PrimitiveFields> PrimitiveVisitor<'_, F> {
 }
 
 impl<'de, F: PrimitiveFields> Visitor<'de> for PrimitiveVisitor<'_, F> {
-    type Value = TopLevel<'de, F>;
+    type Value = TopLevel<F>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "a {} as a JSON object", F::EXPECTED)
@@ -107,7 +107,7 @@ impl<'de, F: PrimitiveFields> Visitor<'de> for PrimitiveVisitor<'_, F> {
         while let Some(name) = members.next_key_seed(KeySeed)? {
             let level = top.level_of(&name);
             let value = members.next_value_seed(ValueSeed { ctx, level })?;
-            ctx.check(top.member(name, value))?;
+            ctx.check(top.member(&name, value))?;
         }
         Ok(top)
     }
@@ -255,7 +255,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         while let Some(name) = members.next_key_seed(KeySeed)? {
             ctx.check(check_items(ctx.limits.max_items, map.len() + 1, "map"))?;
             let value = members.next_value_seed(inner)?;
-            map.push(name.into_owned(), value);
+            map.push(name, value);
         }
         ctx.check(refuse_duplicate_keys(&map, FORMAT))?;
         Ok(Value::Map(map))

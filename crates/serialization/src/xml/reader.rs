@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use onem2m_primitive::{Map, RequestPrimitive, ResponsePrimitive, Value};
+use onem2m_primitive::{Key, Map, RequestPrimitive, ResponsePrimitive, Value};
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
@@ -30,7 +30,7 @@ use super::{
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::params::{
-    ParamKind, RequestFields, ResponseFields, request_param_kind, response_param_kind,
+    ParamKind, ParamSet, RequestFields, RequestParam, ResponseFields, ResponseParam,
 };
 
 /// Most attributes accepted on one element. oneM2M elements carry at most a handful; the
@@ -52,7 +52,7 @@ pub(crate) fn read_request(bytes: &[u8], limits: &Limits) -> Result<RequestPrimi
     let root = Root {
         name: REQUEST_ROOT,
         what: "request primitive",
-        param_kind: request_param_kind,
+        param: |name| RequestParam::from_name(name).map(|p| (p.kind(), p.bit())),
     };
     Parser::parse(bytes, limits, &root, |name, value| fields.set(name, value))?;
     fields.finish()
@@ -64,7 +64,7 @@ pub(crate) fn read_response(bytes: &[u8], limits: &Limits) -> Result<ResponsePri
     let root = Root {
         name: RESPONSE_ROOT,
         what: "response primitive",
-        param_kind: response_param_kind,
+        param: |name| ResponseParam::from_name(name).map(|p| (p.kind(), p.bit())),
     };
     Parser::parse(bytes, limits, &root, |name, value| fields.set(name, value))?;
     fields.finish()
@@ -76,8 +76,9 @@ struct Root {
     name: &'static str,
     /// For [`Error::NotAPrimitive`].
     what: &'static str,
-    /// Tells a parameter holding a tree from one holding text.
-    param_kind: fn(&str) -> Option<ParamKind>,
+    /// Tells a parameter holding a tree from one holding text, and gives its bit in a
+    /// [`ParamSet`].
+    param: fn(&str) -> Option<(ParamKind, u64)>,
 }
 
 impl Root {
@@ -108,7 +109,7 @@ struct Parser<'a, 'r, F> {
     m2m_alias: Option<String>,
     params: usize,
     /// The known parameters read so far.
-    seen_params: Vec<Cow<'a, str>>,
+    seen_params: ParamSet,
     /// The open elements inside the root: parameters, then content.
     stack: Vec<Frame<'a>>,
 }
@@ -143,7 +144,7 @@ where
             namespace_declarations: 0,
             m2m_alias: None,
             params: 0,
-            seen_params: Vec::with_capacity(16),
+            seen_params: ParamSet::default(),
             stack: Vec::with_capacity(8),
         };
         loop {
@@ -310,22 +311,22 @@ where
         };
         match self.stack.last_mut() {
             None => {
-                let kind = (self.root.param_kind)(&frame.name);
+                let param = (self.root.param)(&frame.name);
                 // The XSD allows each parameter once; which copy would win is up to the
                 // peer, so a repeated one is refused (as JSON and CBOR refuse it).
-                if kind.is_some() {
-                    if self.seen_params.contains(&frame.name) {
-                        return Err(syntax(format!("parameter {} repeated", frame.name)));
-                    }
-                    self.seen_params.push(frame.name.clone());
+                if let Some((_, bit)) = param
+                    && !self.seen_params.insert(bit)
+                {
+                    return Err(syntax(format!("parameter {} repeated", frame.name)));
                 }
+                let kind = param.map(|(kind, _)| kind);
                 // Parameters go to the collector as text, which coerces it leniently. Only
                 // an empty one depends on its kind: null for a tree, "" for text.
                 let text_param = frame.is_leaf()
                     && (!frame.text.is_empty()
                         || matches!(kind, Some(kind) if kind != ParamKind::Tree));
                 let (name, value) = if text_param {
-                    (frame.name, Value::Text(frame.text.into_owned()))
+                    (frame.name, param_text(frame.text, kind))
                 } else {
                     frame.into_value(Shape::One(Scalar::Text), self.limits)?
                 };
@@ -334,7 +335,7 @@ where
             Some(parent) => {
                 let shape = schema::shape(&parent.name, &frame.name);
                 let (name, value) = frame.into_value(shape, self.limits)?;
-                parent.attach(name.into_owned(), value, shape, self.limits)
+                parent.attach(Key::from(name), value, shape, self.limits)
             }
         }
     }
@@ -387,9 +388,9 @@ fn read_attributes(
         };
         check_items(limits, frame.members.len() + 1)?;
         if key == "rn" {
-            frame.members.insert_first(key.to_owned(), value);
+            frame.members.insert_first(Key::from(key), value);
         } else {
-            frame.members.push(key.to_owned(), value);
+            frame.members.push(Key::from(key), value);
         }
     }
     Ok(())
@@ -480,7 +481,7 @@ impl<'a> Frame<'a> {
         if !members.is_empty() {
             if !text.is_empty() {
                 check_items(limits, members.len() + 1)?;
-                members.push("val".to_owned(), scalar(text, kind));
+                members.push(Key::from_static("val"), scalar(text, kind));
             }
             return Ok((name, Value::Map(members.into_map())));
         }
@@ -508,7 +509,7 @@ impl<'a> Frame<'a> {
     /// schema says repeats or is an `xs:list`, become one list.
     fn attach(
         &mut self,
-        name: String,
+        name: Key,
         value: Value,
         shape: Shape,
         limits: &Limits,
@@ -550,8 +551,8 @@ enum Members {
 }
 
 struct IndexedMembers {
-    entries: Vec<(String, Value)>,
-    index: HashMap<String, usize>,
+    entries: Vec<(Key, Value)>,
+    index: HashMap<Key, usize>,
 }
 
 impl Default for Members {
@@ -572,7 +573,7 @@ impl Members {
         self.len() == 0
     }
 
-    fn push(&mut self, name: String, value: Value) {
+    fn push(&mut self, name: Key, value: Value) {
         match self {
             // Room for a typical resource's members from the start, without regrowing.
             Members::Small(map) if map.is_empty() => {
@@ -581,7 +582,7 @@ impl Members {
             }
             Members::Small(map) if map.len() < INDEXED_MEMBERS => map.push(name, value),
             Members::Small(map) => {
-                let entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+                let entries: Vec<(Key, Value)> = std::mem::take(map).into_iter().collect();
                 let index = entries
                     .iter()
                     .enumerate()
@@ -598,7 +599,7 @@ impl Members {
     }
 
     /// Puts `rn` before the other members, where TS-0004 lists it.
-    fn insert_first(&mut self, name: String, value: Value) {
+    fn insert_first(&mut self, name: Key, value: Value) {
         if self.is_empty() {
             self.push(name, value);
             return;
@@ -661,6 +662,29 @@ fn illegal_char(c: char) -> Error {
 fn document_slice<'a>(document: &'a str, part: &str) -> Option<&'a str> {
     let start = (part.as_ptr() as usize).checked_sub(document.as_ptr() as usize)?;
     document.get(start..start.checked_add(part.len())?)
+}
+
+/// The value of a parameter given as text. The collector coerces text leniently; a
+/// number or boolean it would read from the text is read here instead, which spares
+/// copying text that is about to be parsed and dropped.
+fn param_text(text: Cow<'_, str>, kind: Option<ParamKind>) -> Value {
+    match kind {
+        Some(ParamKind::Int) => scalar(text, Scalar::Int),
+        Some(ParamKind::Bool) => scalar(text, Scalar::Bool),
+        // Only the decimal form: other texts are timestamps or durations, for the
+        // collector to parse (and `+5` is not a relative time there).
+        Some(ParamKind::IntOrStr) => {
+            let trimmed = text.trim_matches(is_xml_space);
+            let digits = trimmed.strip_prefix('-').unwrap_or(trimmed);
+            match trimmed.parse() {
+                Ok(ms) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                    Value::Int(ms)
+                }
+                _ => Value::Text(text.into_owned()),
+            }
+        }
+        _ => Value::Text(text.into_owned()),
+    }
 }
 
 /// Types the text of an element or attribute. Text that does not parse as the expected
@@ -1001,6 +1025,35 @@ mod tests {
             " {HEAD}<?xml version=\"1.0\"?></m2m:rqp>"
         ))));
         assert!(request(&format!("{valid}\n<!-- trailing comment -->\n")).is_ok());
+    }
+
+    #[test]
+    fn number_and_boolean_parameters_read_as_the_collector_reads_their_text() {
+        let xml = format!(
+            "{HEAD}<op> 2 </op><to>x</to><rqi>r</rqi><rqet>-10000</rqet><rset>PT10S</rset><da>1</da></m2m:rqp>"
+        );
+        let req = request(&xml).unwrap();
+        assert_eq!(req.op, Operation::Retrieve);
+        assert_eq!(
+            req.rqet,
+            Some(onem2m_primitive::AbsRelTimestamp::Relative(-10_000))
+        );
+        assert!(matches!(
+            req.rset,
+            Some(onem2m_primitive::AbsRelTimestamp::Duration(_))
+        ));
+        assert_eq!(req.da, Some(true));
+        // `+5` is an integer but no relative time: refused as before, not read as 5.
+        let plus = format!("{HEAD}<op>2</op><to>x</to><rqi>r</rqi><rqet>+5</rqet></m2m:rqp>");
+        assert!(matches!(
+            request(&plus),
+            Err(Error::InvalidValue { name: "rqet", .. })
+        ));
+        let not_a_number = format!("{HEAD}<op>two</op><to>x</to><rqi>r</rqi></m2m:rqp>");
+        assert!(matches!(
+            request(&not_a_number),
+            Err(Error::WrongType { .. })
+        ));
     }
 
     #[test]
