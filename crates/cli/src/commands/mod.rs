@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod broker;
+pub mod cse;
+pub mod demo;
+pub mod listen;
+pub mod request;
