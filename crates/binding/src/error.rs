@@ -54,8 +54,13 @@ pub enum Error {
     #[error("mqtt: {0}")]
     Protocol(#[from] onem2m_mqtt_proto::Error),
     /// No connection was accepted within the connect timeout while building.
-    #[error("no connection to the broker within {0:?}")]
-    ConnectTimeout(Duration),
+    #[error("no connection to the broker within {after:?}{}", cause.as_ref().map(|c| format!(": {c}")).unwrap_or_default())]
+    ConnectTimeout {
+        /// The connect timeout.
+        after: Duration,
+        /// Why the last attempt failed, when one failed (refused, TLS, CONNACK).
+        cause: Option<String>,
+    },
     /// The transport could not be set up from the URL or options given.
     #[error("transport: {0}")]
     Transport(#[from] onem2m_transport::Error),
@@ -99,7 +104,7 @@ impl Error {
             Error::Timeout { .. }
             | Error::Mqtt(_)
             | Error::Transport(_)
-            | Error::ConnectTimeout(_)
+            | Error::ConnectTimeout { .. }
             | Error::Closed => ResponseStatusCode::TARGET_NOT_REACHABLE,
             Error::PendingFull { .. } | Error::Config(_) => {
                 ResponseStatusCode::INTERNAL_SERVER_ERROR

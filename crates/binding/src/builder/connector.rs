@@ -76,8 +76,12 @@ impl Connector {
             Ok(Ok(_)) => Ok((client, incoming)),
             Ok(Err(e)) => Err(e.into()),
             Err(_) => {
+                let cause = client.last_error();
                 client.shutdown().await;
-                Err(Error::ConnectTimeout(self.connect_timeout))
+                Err(Error::ConnectTimeout {
+                    after: self.connect_timeout,
+                    cause,
+                })
             }
         }
     }

@@ -38,6 +38,7 @@ pub struct MqttClient {
     control_tx: mpsc::UnboundedSender<Control>,
     window: Arc<Semaphore>,
     status: watch::Receiver<ConnectionStatus>,
+    last_error: super::task::LastError,
     max_packet_size: usize,
 }
 
@@ -63,6 +64,7 @@ impl MqttClient {
         let (events_tx, events_rx) = mpsc::channel(config.incoming_capacity);
         let (status_tx, status_rx) = watch::channel(ConnectionStatus::default());
         let max_packet_size = config.codec.max_packet_size();
+        let last_error = super::task::LastError::default();
         let span = tracing::info_span!(
             "mqtt_client",
             client_id = %session.options().client_id,
@@ -81,6 +83,7 @@ impl MqttClient {
             window: Arc::clone(&window),
             events_tx,
             status: status_tx,
+            last_error: Arc::clone(&last_error),
         });
         runtime.spawn(task.run().instrument(span));
         let client = Self {
@@ -88,6 +91,7 @@ impl MqttClient {
             control_tx,
             window,
             status: status_rx,
+            last_error,
             max_packet_size,
         };
         Ok((client, Incoming::new(events_rx)))
@@ -223,6 +227,16 @@ impl MqttClient {
     /// The connection state now.
     pub fn status(&self) -> ConnectionStatus {
         *self.status.borrow()
+    }
+
+    /// Why the most recent connection attempt or connection failed (TLS refusal,
+    /// connection refused, CONNACK refusal, ...), if one did. A caller that gave up
+    /// waiting for [`connected`](Self::connected) reports this as the cause.
+    pub fn last_error(&self) -> Option<String> {
+        self.last_error
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Waits until a connection is up (at once if it is) and returns its

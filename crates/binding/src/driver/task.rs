@@ -55,7 +55,12 @@ pub(crate) struct Parts {
     pub(crate) window: Arc<Semaphore>,
     pub(crate) events_tx: mpsc::Sender<ClientEvent>,
     pub(crate) status: watch::Sender<ConnectionStatus>,
+    pub(crate) last_error: LastError,
 }
+
+/// Why the most recent connection attempt or connection failed, shared with the
+/// handle so that a caller waiting for a connection can say why none came.
+pub(crate) type LastError = Arc<std::sync::Mutex<Option<String>>>;
 
 enum Phase {
     /// Backing off (or about to make the first attempt).
@@ -126,6 +131,7 @@ pub(crate) struct DriverTask {
     subscriptions: Subscriptions,
     events: EventSink,
     status: watch::Sender<ConnectionStatus>,
+    last_error: LastError,
     shutdown: Option<Shutdown>,
     shutdown_timeout: Duration,
 }
@@ -168,6 +174,7 @@ impl DriverTask {
             subscriptions: Subscriptions::new(parts.subscriptions),
             events: EventSink::new(parts.events_tx),
             status: parts.status,
+            last_error: parts.last_error,
             shutdown: None,
             shutdown_timeout: parts.shutdown_timeout,
         }
@@ -383,6 +390,10 @@ impl DriverTask {
         if lasted.is_some_and(|d| d >= self.backoff.policy().stable_after) {
             self.backoff.reset();
         }
+        *self
+            .last_error
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(error.to_string());
         let delay = self.backoff.next_delay(error.is_permanent());
         tracing::warn!(error = %error, retry_in = ?delay, permanent = error.is_permanent(), "connection lost");
         self.phase = Phase::Waiting {
