@@ -28,6 +28,9 @@ async fn a_refused_connection_names_its_cause_after_the_connect_timeout() {
         "{error:?}"
     );
     let text = error.to_string();
-    assert!(text.starts_with("no connection to the broker within"), "{text}");
+    assert!(
+        text.starts_with("no connection to the broker within"),
+        "{text}"
+    );
     assert!(text.to_lowercase().contains("refused"), "{text}");
 }
