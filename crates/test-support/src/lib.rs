@@ -18,6 +18,6 @@ mod skip;
 
 pub use error::Error;
 pub use fault_proxy::FaultProxy;
-pub use mosquitto::{Mosquitto, MosquittoPorts, MosquittoStart};
+pub use mosquitto::{Mosquitto, MosquittoOptions, MosquittoPorts, MosquittoStart};
 pub use pki::{SERVER_NAMES, TestPki};
 pub use skip::{REQUIRE_MOSQUITTO_ENV, skip_or_fail};
