@@ -28,7 +28,10 @@ const START_ATTEMPTS: usize = 3;
 /// The result of [`Mosquitto::start`].
 #[derive(Debug)]
 #[must_use]
-#[allow(clippy::large_enum_variant, reason = "made once per test and unwrapped at once")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "made once per test and unwrapped at once"
+)]
 pub enum MosquittoStart {
     /// The broker runs and every listener accepts connections.
     Running(Mosquitto),

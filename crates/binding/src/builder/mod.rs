@@ -23,7 +23,7 @@ use crate::originator::{PendingRequests, RequestIds};
 use crate::receiver::{
     DEFAULT_DUPLICATE_CAPACITY, DEFAULT_DUPLICATE_TTL, Handler, OriginatorCheck, Pipeline,
 };
-use crate::topic::{Entity, TopicScheme, Ts0010Scheme};
+use crate::topic::{Entity, SharedSubscriptions, TopicScheme, Ts0010Scheme};
 use crate::{Binding, Error, SerializerSet};
 
 /// The broker a binding connects to when given neither a URL nor a transport.
@@ -107,6 +107,7 @@ pub struct BindingBuilder {
     ack_after_handler: bool,
     reconnect: Option<ReconnectPolicy>,
     duplicate_cache: (Duration, usize),
+    share_group: Option<String>,
 }
 
 impl Default for BindingBuilder {
@@ -138,6 +139,7 @@ impl Default for BindingBuilder {
             ack_after_handler: true,
             reconnect: None,
             duplicate_cache: (DEFAULT_DUPLICATE_TTL, DEFAULT_DUPLICATE_CAPACITY),
+            share_group: None,
         }
     }
 }
@@ -248,6 +250,16 @@ impl BindingBuilder {
     /// The topic scheme (default [`Ts0010Scheme`]).
     pub fn topic_scheme(mut self, scheme: impl TopicScheme) -> Self {
         self.scheme = Arc::new(scheme);
+        self
+    }
+
+    /// Serves this entity together with the other members of `group`: its request
+    /// filters are subscribed as `$share/<group>/...`, so the broker hands each request
+    /// to one member (see [`SharedSubscriptions`]). Every member needs its own
+    /// [`client_id`](Self::client_id); members of a CSE share its resource store,
+    /// which is theirs to arrange.
+    pub fn shared_subscription(mut self, group: impl Into<String>) -> Self {
+        self.share_group = Some(group.into());
         self
     }
 
@@ -368,9 +380,23 @@ impl BindingBuilder {
         if entity.role == crate::topic::Role::Ae && entity.registrar.is_none() {
             return Err(Error::Config("an AE needs a registrar CSE".into()));
         }
-        let client_id = match self.client_id {
-            Some(id) => id,
-            None => client_id(&entity)?,
+        let client_id = match (self.client_id, &self.share_group) {
+            (Some(id), _) => id,
+            (None, None) => client_id(&entity)?,
+            (None, Some(_)) => {
+                return Err(Error::Config(
+                    "each member of a shared subscription needs its own client_id".into(),
+                ));
+            }
+        };
+        let scheme: Arc<dyn TopicScheme> = match self.share_group {
+            Some(group) => {
+                let shared = SharedSubscriptions::from_arc(self.scheme, group)?;
+                // A scheme that cannot share fails here, not after connecting.
+                shared.subscriptions(&entity)?;
+                Arc::new(shared)
+            }
+            None => self.scheme,
         };
         let transport: Arc<dyn Transport> = match (self.transport, &self.url) {
             (Some(t), _) => t,
@@ -401,17 +427,13 @@ impl BindingBuilder {
             .extra_serializers
             .into_iter()
             .fold(SerializerSet::new(self.serializer), SerializerSet::with);
-        let pipeline = Pipeline::new(
-            Arc::clone(&self.scheme),
-            serializers.clone(),
-            entity.clone(),
-        )
-        .with_originator_check(self.originator_check)
-        .with_duplicate_cache(self.duplicate_cache.0, self.duplicate_cache.1);
+        let pipeline = Pipeline::new(Arc::clone(&scheme), serializers.clone(), entity.clone())
+            .with_originator_check(self.originator_check)
+            .with_duplicate_cache(self.duplicate_cache.0, self.duplicate_cache.1);
         let (client, incoming) = connector.start(&entity, &client_id).await?;
         let link = Arc::new(Link::new(
             LinkParts {
-                scheme: self.scheme,
+                scheme,
                 serializers,
                 pending: PendingRequests::new(self.max_pending),
                 handler: self.handler,

@@ -96,6 +96,25 @@ pub enum TopicError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A shared-subscription group name that is not a single topic level.
+    #[error(
+        "invalid shared-subscription group {group:?}: it must be one non-empty topic level without wildcards"
+    )]
+    InvalidShareGroup {
+        /// The group given.
+        group: String,
+    },
+    /// A filter that carries both requests to the entity and responses to its own
+    /// requests, so that sharing it would hand a member another member's responses.
+    #[error(
+        "the {scheme} scheme carries requests and responses on the one filter {filter:?}, which cannot be shared"
+    )]
+    Unshareable {
+        /// The filter.
+        filter: String,
+        /// The scheme's name.
+        scheme: &'static str,
+    },
 }
 
 impl TopicError {

@@ -39,6 +39,7 @@ mod prefix;
 mod qualify;
 mod route;
 mod scheme;
+mod shared;
 mod ts0010;
 
 pub use draft::DraftScheme;
@@ -48,4 +49,5 @@ pub use filter::filter_matches;
 pub use prefix::TopicPrefix;
 pub use route::{Route, RouteKind};
 pub use scheme::{Hop, TopicScheme};
+pub use shared::SharedSubscriptions;
 pub use ts0010::{AeIdForm, Ts0010Scheme};
