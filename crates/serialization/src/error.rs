@@ -66,6 +66,13 @@ pub enum Error {
     /// A value this format cannot represent (a NaN in JSON, ...).
     #[error("cannot encode {0}")]
     Unencodable(String),
+    /// The serializer encodes whole primitives only, not content alone
+    /// ([`crate::Serializer::encode_content`]).
+    #[error("the {serializer} serializer does not encode or decode content alone")]
+    ContentNotSupported {
+        /// The serializer's name.
+        serializer: &'static str,
+    },
 }
 
 impl Error {
@@ -74,10 +81,13 @@ impl Error {
     ///
     /// Everything is the originator's fault (4000 BAD_REQUEST) except content that is
     /// well-formed but unacceptable (4102) and a primitive too large to take (4000 too:
-    /// TS-0004 has no "payload too large" code).
+    /// TS-0004 has no "payload too large" code); content in a format the serializer cannot
+    /// read alone is 4015 UNSUPPORTED_MEDIA_TYPE.
     pub fn status_code(&self) -> ResponseStatusCode {
         match self {
             Error::InvalidValue { source, .. } => source.status_code(),
+            // The receiver cannot read that media type in this binding.
+            Error::ContentNotSupported { .. } => ResponseStatusCode::UNSUPPORTED_MEDIA_TYPE,
             _ => ResponseStatusCode::BAD_REQUEST,
         }
     }

@@ -1,7 +1,7 @@
 //! The `Serializer` trait: the layer that turns primitives into payload bytes and back.
 
 use bytes::Bytes;
-use onem2m_primitive::{RequestPrimitive, ResponsePrimitive};
+use onem2m_primitive::{RequestPrimitive, ResponsePrimitive, Value};
 
 use crate::error::Error;
 
@@ -32,4 +32,27 @@ pub trait Serializer: Send + Sync + 'static {
 
     /// Decodes a response primitive.
     fn decode_response(&self, bytes: &[u8]) -> Result<ResponsePrimitive, Error>;
+
+    /// Encodes content alone: the value of a primitive's `pc`, as bindings that carry the
+    /// other parameters outside the payload need it (the body of a TS-0009 HTTP message:
+    /// `{"m2m:ae": {...}}` in JSON, `<m2m:ae ...>` in XML).
+    ///
+    /// The default refuses with [`Error::ContentNotSupported`], so a serializer written
+    /// for whole primitives keeps compiling and works with every binding that needs no
+    /// more.
+    fn encode_content(&self, content: &Value) -> Result<Bytes, Error> {
+        let _ = content;
+        Err(Error::ContentNotSupported {
+            serializer: self.name(),
+        })
+    }
+
+    /// Decodes content alone (see [`Serializer::encode_content`]), under the same limits
+    /// as a whole primitive's `pc`.
+    fn decode_content(&self, bytes: &[u8]) -> Result<Value, Error> {
+        let _ = bytes;
+        Err(Error::ContentNotSupported {
+            serializer: self.name(),
+        })
+    }
 }

@@ -2,7 +2,7 @@
 //!
 //! The data model is JSON's (TS-0004 8.5 maps one onto the other): a primitive is one map
 //! whose keys are short names as text strings (major type 3); content keeps the keys of
-//! the [`Value`](onem2m_primitive::Value) tree. Integers take their shortest form (major
+//! the [`Value`] tree. Integers take their shortest form (major
 //! types 0 and 1), strings are text strings, lists arrays. Every map and array is written
 //! with a definite length. A float is written as single precision (f32) when that is
 //! exact and as double precision (f64) otherwise.
@@ -33,6 +33,12 @@
 //! - Truncated input, invalid UTF-8, bytes after the primitive: [`Error::Syntax`]; a top
 //!   level that is not a map: [`Error::NotAPrimitive`].
 //!
+//! Content alone ([`Serializer::encode_content`], the body of a TS-0009 HTTP message) is
+//! the `pc` value by itself, any CBOR value, read and written by the same code and
+//! under the same limits as inside a primitive. Hex text is not accepted there: content
+//! need not be a map, and a short string or a negative integer can start with a hex
+//! digit.
+//!
 //! The encoder refuses NaN and infinities ([`Error::Unencodable`]), as JSON does, and
 //! content nested deeper than `max_depth` ([`Error::TooDeep`]).
 
@@ -44,7 +50,7 @@ mod writer;
 mod tests;
 
 use bytes::Bytes;
-use onem2m_primitive::{RequestPrimitive, ResponsePrimitive};
+use onem2m_primitive::{RequestPrimitive, ResponsePrimitive, Value};
 
 use crate::error::Error;
 use crate::limits::Limits;
@@ -104,5 +110,13 @@ impl Serializer for CborSerializer {
 
     fn decode_response(&self, bytes: &[u8]) -> Result<ResponsePrimitive, Error> {
         reader::decode::<ResponseFields>(bytes, &self.limits)
+    }
+
+    fn encode_content(&self, content: &Value) -> Result<Bytes, Error> {
+        writer::encode_content(content, &self.limits)
+    }
+
+    fn decode_content(&self, bytes: &[u8]) -> Result<Value, Error> {
+        reader::decode_content(bytes, &self.limits)
     }
 }

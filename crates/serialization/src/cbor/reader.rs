@@ -26,20 +26,36 @@ pub(super) fn decode<F: PrimitiveFields>(
 ) -> Result<F::Primitive, Error> {
     check_document(limits, bytes.len())?;
     match hex_text::to_binary(bytes) {
-        Some(binary) => decode_binary::<F>(&binary, limits),
-        None => decode_binary::<F>(bytes, limits),
+        Some(binary) => read(&binary, limits, |reader| reader.primitive::<F>()),
+        None => read(bytes, limits, |reader| reader.primitive::<F>()),
     }
 }
 
-fn decode_binary<F: PrimitiveFields>(bytes: &[u8], limits: &Limits) -> Result<F::Primitive, Error> {
+/// Decodes content alone (a primitive's `pc`): any CBOR item, nested as it would be in
+/// the primitive, with nothing after it. No hex text here: content need not be a map,
+/// and a short string or a negative integer can start with a hex digit.
+pub(super) fn decode_content(bytes: &[u8], limits: &Limits) -> Result<Value, Error> {
+    check_document(limits, bytes.len())?;
+    read(bytes, limits, |reader| {
+        let content = reader.value(1)?;
+        reader.end_of_document("content")?;
+        Ok(content)
+    })
+}
+
+/// Reads the binary document `bytes` with `read_one`.
+fn read<'b, T>(
+    bytes: &'b [u8],
+    limits: &Limits,
+    read_one: impl FnOnce(&mut Reader<'b, '_>) -> Result<T, Error>,
+) -> Result<T, Error> {
     if bytes.is_empty() {
         return Err(syntax("empty document".to_owned()));
     }
-    let mut reader = Reader {
+    read_one(&mut Reader {
         dec: Decoder::new(bytes),
         limits,
-    };
-    reader.primitive::<F>()
+    })
 }
 
 fn syntax(message: String) -> Error {
@@ -107,14 +123,20 @@ impl<'b> Reader<'b, '_> {
             let value = self.value(top.level_of(name.as_str()))?;
             top.member(name.as_str(), value)?;
         }
+        self.end_of_document("primitive")?;
+        top.finish()
+    }
+
+    /// Refuses bytes after the document's one item, `what`.
+    fn end_of_document(&self, what: &str) -> Result<(), Error> {
         let (end, len) = (self.dec.position(), self.dec.input().len());
         if end < len {
             return Err(syntax(format!(
-                "trailing bytes after the primitive: {} from byte {end}",
+                "trailing bytes after the {what}: {} from byte {end}",
                 len - end
             )));
         }
-        top.finish()
+        Ok(())
     }
 
     /// Any value, whose maps and lists would sit at nesting `level`.

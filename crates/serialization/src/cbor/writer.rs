@@ -57,6 +57,16 @@ pub(super) fn encode<P: Parameters>(primitive: &P, limits: &Limits) -> Result<By
     Ok(Bytes::from(out))
 }
 
+/// Encodes content alone (a primitive's `pc`), nested as it would be in the primitive.
+pub(super) fn encode_content(content: &Value, limits: &Limits) -> Result<Bytes, Error> {
+    let mut writer = Writer {
+        out: Vec::with_capacity(INITIAL_CAPACITY),
+        limits,
+    };
+    writer.value(content, 1)?;
+    Ok(Bytes::from(writer.out))
+}
+
 /// Writes an item's head: the major type and its argument in the shortest form.
 /// Written here rather than with minicbor's encoder: the heads are most of the writes,
 /// and a push of one or a few bytes costs less than its generic writer.

@@ -3,7 +3,7 @@
 //! A primitive is one plain JSON object of short names:
 //! `{"op":1,"to":"cse-in","fr":"CAE1","rqi":"r1","rvi":"3","ty":2,"pc":{"m2m:ae":{...}}}`.
 //! Enumerations, counters and relative times are numbers; IDs, timestamps and `rvi` are
-//! strings; lists are arrays; `pc` keeps the keys of the [`Value`](onem2m_primitive::Value)
+//! strings; lists are arrays; `pc` keeps the keys of the [`Value`]
 //! tree. The encoder never wraps the object in `m2m:rqp` / `m2m:rsp`.
 //!
 //! # What the decoder accepts besides that
@@ -24,6 +24,10 @@
 //! - An integer between 2^63 and 2^64: [`Error::Syntax`]. Integers beyond that are parsed
 //!   by serde_json as floats; a parameter that must be an integer then refuses them.
 //!
+//! Content alone ([`Serializer::encode_content`], the body of a TS-0009 HTTP message) is
+//! the `pc` value by itself, any JSON value, read and written by the same code and
+//! under the same limits as inside a primitive.
+//!
 //! The encoder refuses NaN and infinities ([`Error::Unencodable`]) and content nested
 //! deeper than `max_depth` ([`Error::TooDeep`]).
 
@@ -34,7 +38,7 @@ mod writer;
 mod tests;
 
 use bytes::Bytes;
-use onem2m_primitive::{RequestPrimitive, ResponsePrimitive};
+use onem2m_primitive::{RequestPrimitive, ResponsePrimitive, Value};
 
 use crate::error::Error;
 use crate::limits::Limits;
@@ -94,5 +98,13 @@ impl Serializer for JsonSerializer {
 
     fn decode_response(&self, bytes: &[u8]) -> Result<ResponsePrimitive, Error> {
         reader::decode::<ResponseFields>(bytes, &self.limits)
+    }
+
+    fn encode_content(&self, content: &Value) -> Result<Bytes, Error> {
+        writer::encode_content(content, &self.limits)
+    }
+
+    fn decode_content(&self, bytes: &[u8]) -> Result<Value, Error> {
+        reader::decode_content(bytes, &self.limits)
     }
 }

@@ -28,6 +28,33 @@ pub(super) fn decode<F: PrimitiveFields>(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<F::Primitive, Error> {
+    read(bytes, limits, |parser, ctx| {
+        parser.deserialize_any(PrimitiveVisitor::<F> {
+            ctx,
+            fields: PhantomData,
+        })
+    })?
+    .finish()
+}
+
+/// Decodes content alone (a primitive's `pc`): any JSON value, nested as it would be in
+/// the primitive.
+pub(super) fn decode_content(bytes: &[u8], limits: &Limits) -> Result<Value, Error> {
+    read(bytes, limits, |parser, ctx| {
+        ValueSeed { ctx, level: 1 }.deserialize(parser)
+    })
+}
+
+/// Parses the whole document with `parse`, reporting a visitor's refusal over serde's
+/// message.
+fn read<'b, T>(
+    bytes: &'b [u8],
+    limits: &Limits,
+    parse: impl FnOnce(
+        &mut serde_json::Deserializer<serde_json::de::SliceRead<'b>>,
+        Context<'_>,
+    ) -> serde_json::Result<T>,
+) -> Result<T, Error> {
     check_document(limits, bytes.len())?;
     let refusal = Cell::new(None);
     let ctx = Context {
@@ -35,16 +62,8 @@ pub(super) fn decode<F: PrimitiveFields>(
         refusal: &refusal,
     };
     let mut parser = serde_json::Deserializer::from_slice(bytes);
-    let top = parser
-        .deserialize_any(PrimitiveVisitor::<F> {
-            ctx,
-            fields: PhantomData,
-        })
-        .and_then(|top| parser.end().map(|()| top));
-    match top {
-        Ok(top) => top.finish(),
-        Err(e) => Err(refusal.take().unwrap_or_else(|| parse_error(&e, limits))),
-    }
+    let parsed = parse(&mut parser, ctx).and_then(|parsed| parser.end().map(|()| parsed));
+    parsed.map_err(|e| refusal.take().unwrap_or_else(|| parse_error(&e, limits)))
 }
 
 fn parse_error(e: &serde_json::Error, limits: &Limits) -> Error {

@@ -488,3 +488,18 @@ fn acme_notification_keeps_its_content_and_ignores_drt_in_responses() {
     assert_eq!(rsp.rqi, None);
     assert_eq!(rsp.debug_message(), Some("Malformed"));
 }
+
+#[test]
+fn a_float_survives_decoding_its_own_encoding() {
+    // Found by the json_decode fuzz target: without serde_json's exact float parsing,
+    // 78 digits read as one double and its shortest form read back as the next one.
+    let text = format!(
+        r#"{{"rsc":2000,"rqi":"f","pc":{{"ty":2{}}}}}"#,
+        "5".repeat(77)
+    );
+    let first = decode_response(&text).unwrap();
+    let again =
+        decode_response(std::str::from_utf8(&json().encode_response(&first).unwrap()).unwrap())
+            .unwrap();
+    assert_eq!(again, first);
+}

@@ -20,13 +20,37 @@ const INITIAL_CAPACITY: usize = 256;
 
 /// Encodes `primitive` as a JSON object.
 pub(super) fn encode<P: Parameters>(primitive: &P, limits: &Limits) -> Result<Bytes, Error> {
+    write(limits, |out, ctx| {
+        serde_json::to_writer(out, &PrimitiveJson { primitive, ctx })
+    })
+}
+
+/// Encodes content alone (a primitive's `pc`), nested as it would be in the primitive.
+pub(super) fn encode_content(content: &Value, limits: &Limits) -> Result<Bytes, Error> {
+    write(limits, |out, ctx| {
+        serde_json::to_writer(
+            out,
+            &ValueJson {
+                value: content,
+                level: 1,
+                ctx,
+            },
+        )
+    })
+}
+
+/// Runs `serialize` into a fresh buffer, reporting a view's refusal over serde's message.
+fn write(
+    limits: &Limits,
+    serialize: impl FnOnce(&mut Vec<u8>, Context<'_>) -> serde_json::Result<()>,
+) -> Result<Bytes, Error> {
     let refusal = Cell::new(None);
     let ctx = Context {
         limits,
         refusal: &refusal,
     };
     let mut out = Vec::with_capacity(INITIAL_CAPACITY);
-    match serde_json::to_writer(&mut out, &PrimitiveJson { primitive, ctx }) {
+    match serialize(&mut out, ctx) {
         Ok(()) => Ok(Bytes::from(out)),
         Err(e) => Err(refusal
             .take()

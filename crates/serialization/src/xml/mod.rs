@@ -27,7 +27,7 @@
 //!   [`crate::params`] as text (`<op>1</op>`, `<rids>a b</rids>`).
 //!
 //! # Content (`pc` and the other tree parameters)
-//! Content is a [`Value`](onem2m_primitive::Value) tree; a map member is a child element
+//! Content is a [`Value`] tree; a map member is a child element
 //! named by its key.
 //! - Keys are written as they are: `m2m:ae`, `m2m:cin`, `m2m:sgn`, `m2m:dbg` (global
 //!   elements) keep their prefix, attribute short names (`api`, `lbl`) have none. A key
@@ -65,6 +65,15 @@
 //! empty strings, lists or maps (they come back as null). Member order is kept as given;
 //! the writer does not reorder a map into the XSD order.
 //!
+//! # Content alone
+//! [`Serializer::encode_content`] writes a `pc` value as its own document (the body of a
+//! TS-0009 HTTP message): the content must be a map of one member, which becomes the
+//! document element and declares the namespace,
+//! `<m2m:ae xmlns:m2m="http://www.onem2m.org/xml/protocols" rn="myAE">...</m2m:ae>`; any
+//! other shape has no XML document and is [`Error::Unencodable`]. Decoding reads the
+//! document element as the one member of the content map, with the rules above (its
+//! parent, for the schema, is `pc`), and the same defences.
+//!
 //! # Untrusted input
 //! A DOCTYPE (and so any entity declaration) and any processing instruction other than
 //! the XML declaration are refused with [`Error::ForbiddenXml`]; only the five predefined
@@ -74,11 +83,11 @@
 //! namespace declarations per document are accepted. Truncated documents, mismatched
 //! tags, content after the root, text mixed with elements, characters XML 1.0 forbids
 //! (raw or as a reference) and a repeated parameter are [`Error::Syntax`].
-//! Nesting is counted as [`Value::depth`](onem2m_primitive::Value::depth) counts it: a
+//! Nesting is counted as [`Value::depth`] counts it: a
 //! parameter that contains elements is level 1.
 
 use bytes::Bytes;
-use onem2m_primitive::{RequestPrimitive, ResponsePrimitive};
+use onem2m_primitive::{RequestPrimitive, ResponsePrimitive, Value};
 
 use crate::error::Error;
 use crate::limits::Limits;
@@ -97,6 +106,9 @@ const XML_DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 
 const REQUEST_ROOT: &str = "m2m:rqp";
 const RESPONSE_ROOT: &str = "m2m:rsp";
+/// The parameter that holds content: the parent of content's document element when
+/// content is encoded alone, so that the schema sees the same parent as in a primitive.
+const CONTENT: &str = "pc";
 
 /// The XML serialization (TS-0004 8.3), name `xml`.
 ///
@@ -188,6 +200,14 @@ impl Serializer for XmlSerializer {
 
     fn decode_response(&self, bytes: &[u8]) -> Result<ResponsePrimitive, Error> {
         reader::read_response(bytes, &self.limits)
+    }
+
+    fn encode_content(&self, content: &Value) -> Result<Bytes, Error> {
+        writer::write_content(content, &self.limits).map(Bytes::from)
+    }
+
+    fn decode_content(&self, bytes: &[u8]) -> Result<Value, Error> {
+        reader::read_content(bytes, &self.limits)
     }
 }
 

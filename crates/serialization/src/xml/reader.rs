@@ -24,8 +24,8 @@ use quick_xml::reader::Reader;
 
 use super::schema::{self, Scalar, Shape};
 use super::{
-    NAMESPACE, REQUEST_ROOT, RESPONSE_ROOT, XML_DECLARATION, first_illegal_char, is_xml_char,
-    may_hold_illegal_char,
+    CONTENT, NAMESPACE, REQUEST_ROOT, RESPONSE_ROOT, XML_DECLARATION, first_illegal_char,
+    is_xml_char, may_hold_illegal_char,
 };
 use crate::error::Error;
 use crate::limits::Limits;
@@ -53,6 +53,7 @@ pub(crate) fn read_request(bytes: &[u8], limits: &Limits) -> Result<RequestPrimi
         name: REQUEST_ROOT,
         what: "request primitive",
         param: |name| RequestParam::from_name(name).map(|p| (p.kind(), p.bit())),
+        content: false,
     };
     Parser::parse(bytes, limits, &root, |name, value| fields.set(name, value))?;
     fields.finish()
@@ -65,9 +66,28 @@ pub(crate) fn read_response(bytes: &[u8], limits: &Limits) -> Result<ResponsePri
         name: RESPONSE_ROOT,
         what: "response primitive",
         param: |name| ResponseParam::from_name(name).map(|p| (p.kind(), p.bit())),
+        content: false,
     };
     Parser::parse(bytes, limits, &root, |name, value| fields.set(name, value))?;
     fields.finish()
+}
+
+/// Decodes content alone (a primitive's `pc`): the document element is its one member.
+/// It is read as the content of a `pc` parameter would be, so the schema sees the same
+/// parent and the limits count the same levels.
+pub(crate) fn read_content(bytes: &[u8], limits: &Limits) -> Result<Value, Error> {
+    let root = Root {
+        name: CONTENT,
+        what: "oneM2M content",
+        param: |name| (name == CONTENT).then_some((ParamKind::Tree, 1)),
+        content: true,
+    };
+    let mut content = None;
+    Parser::parse(bytes, limits, &root, |_, value| {
+        content = Some(value);
+        Ok(())
+    })?;
+    content.ok_or_else(|| syntax("no document element"))
 }
 
 /// Which primitive a document must hold.
@@ -79,6 +99,9 @@ struct Root {
     /// Tells a parameter holding a tree from one holding text, and gives its bit in a
     /// [`ParamSet`].
     param: fn(&str) -> Option<(ParamKind, u64)>,
+    /// Content alone: no root element, the document element is the one member of the
+    /// content map, held by a frame named [`CONTENT`] that the document does not write.
+    content: bool,
 }
 
 impl Root {
@@ -193,7 +216,9 @@ where
                     Position::Prolog => Err(syntax("no root element")),
                     Position::InRoot => Err(syntax(format!(
                         "document ends before </{}> (truncated?)",
-                        self.root.name
+                        self.stack
+                            .get(1)
+                            .map_or(self.root.name, |frame| &frame.name)
                     ))),
                 };
             }
@@ -203,6 +228,15 @@ where
 
     fn start(&mut self, e: &BytesStart<'a>, empty: bool) -> Result<(), Error> {
         match self.position {
+            Position::Prolog if self.root.content => {
+                let name = e.name().into_inner();
+                let prefix = name.split_once(':').map_or("", |(prefix, _)| prefix);
+                // Counted with the element's other attributes when they are read.
+                self.bind_namespaces(e, name, prefix)?;
+                self.position = Position::InRoot;
+                self.stack.push(Frame::new(Cow::Borrowed(CONTENT)));
+                self.start(e, empty)
+            }
             Position::Prolog => {
                 self.open_root(e)?;
                 self.position = if empty {
@@ -255,6 +289,22 @@ where
                 return count_namespace_declaration(&mut self.namespace_declarations);
             }
         }
+        for _ in 0..self.bind_namespaces(e, name, prefix)? {
+            count_namespace_declaration(&mut self.namespace_declarations)?;
+        }
+        Ok(())
+    }
+
+    /// Reads the namespace declarations of the document element `name`: refuses another
+    /// namespace for its own `prefix`, and notes a prefix other than `m2m` bound to
+    /// oneM2M's. Returns how many it declares.
+    fn bind_namespaces(
+        &mut self,
+        e: &BytesStart<'_>,
+        name: &str,
+        prefix: &str,
+    ) -> Result<usize, Error> {
+        let mut declarations = 0;
         let mut count = 0;
         for attribute in e.attributes() {
             let attribute = attribute.map_err(|e| syntax(e.to_string()))?;
@@ -268,7 +318,7 @@ where
             } else {
                 continue;
             };
-            count_namespace_declaration(&mut self.namespace_declarations)?;
+            declarations += 1;
             let uri = if attribute.value == NAMESPACE {
                 Cow::Borrowed(NAMESPACE)
             } else {
@@ -287,7 +337,7 @@ where
                 self.m2m_alias = Some(declared.to_owned());
             }
         }
-        Ok(())
+        Ok(declarations)
     }
 
     /// The member name of an element: its qualified name, borrowed from the document.
@@ -335,7 +385,13 @@ where
             Some(parent) => {
                 let shape = schema::shape(&parent.name, &frame.name);
                 let (name, value) = frame.into_value(shape, self.limits)?;
-                parent.attach(Key::from(name), value, shape, self.limits)
+                parent.attach(Key::from(name), value, shape, self.limits)?;
+                if self.root.content && self.stack.len() == 1 {
+                    // The document element of content alone has ended: so has the document.
+                    self.end()?;
+                    self.position = Position::Epilog;
+                }
+                Ok(())
             }
         }
     }

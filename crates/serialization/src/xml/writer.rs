@@ -10,7 +10,7 @@ use onem2m_primitive::{Map, RequestPrimitive, ResponsePrimitive, Value};
 use quick_xml::escape::{escape, partial_escape};
 
 use super::schema::{self, Shape};
-use super::{NAMESPACE, REQUEST_ROOT, RESPONSE_ROOT, XML_DECLARATION, first_illegal_char};
+use super::{CONTENT, NAMESPACE, REQUEST_ROOT, RESPONSE_ROOT, XML_DECLARATION, first_illegal_char};
 use crate::error::Error;
 use crate::limits::Limits;
 use crate::params::{Param, request_params, response_params};
@@ -36,6 +36,47 @@ pub(crate) fn write_response(
     Ok(writer.finish(RESPONSE_ROOT))
 }
 
+/// Encodes content alone (a primitive's `pc`, the body of a TS-0009 HTTP message): its one
+/// member is the document element, which declares the oneM2M namespace
+/// (`<m2m:ae xmlns:m2m="..." rn="myAE">`). Content of any other shape has no XML document.
+pub(crate) fn write_content(content: &Value, limits: &Limits) -> Result<Vec<u8>, Error> {
+    let mut members = content.as_map().map(Map::iter).into_iter().flatten();
+    let (Some((name, value)), None) = (members.next(), members.next()) else {
+        return Err(Error::Unencodable(format!(
+            "{} content as an XML document: it must be a map of exactly one member, the \
+             document element",
+            content.kind()
+        )));
+    };
+    if !is_element_name(name) {
+        return Err(Error::Unencodable(format!(
+            "content {name:?}: not an XML element name"
+        )));
+    }
+    let one_element = match value {
+        Value::List(items) => {
+            matches!(schema::shape(CONTENT, name), Shape::SpaceList(_))
+                && items.iter().all(is_scalar)
+        }
+        _ => true,
+    };
+    if !one_element {
+        return Err(Error::Unencodable(format!(
+            "content {name} as a list: its items would be several document elements"
+        )));
+    }
+    let mut writer = Writer {
+        out: Vec::with_capacity(INITIAL_CAPACITY),
+        limits,
+        declare_namespace: true,
+    };
+    writer.out.extend_from_slice(XML_DECLARATION.as_bytes());
+    // Levels as in a primitive, where the content map is level 1.
+    writer.check_level(1)?;
+    writer.value(name, value, CONTENT, 2)?;
+    Ok(writer.out)
+}
+
 /// How a map's members are split between XML attributes, element text and child elements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum MapLayout {
@@ -51,6 +92,9 @@ enum MapLayout {
 struct Writer<'l> {
     out: Vec<u8>,
     limits: &'l Limits,
+    /// Whether the next element written is the document element of content alone, which
+    /// declares the namespace its `m2m:` prefix needs.
+    declare_namespace: bool,
 }
 
 impl<'l> Writer<'l> {
@@ -62,7 +106,11 @@ impl<'l> Writer<'l> {
         out.extend_from_slice(b" xmlns:m2m=\"");
         out.extend_from_slice(NAMESPACE.as_bytes());
         out.extend_from_slice(b"\">");
-        Self { out, limits }
+        Self {
+            out,
+            limits,
+            declare_namespace: false,
+        }
     }
 
     fn finish(mut self, root: &str) -> Vec<u8> {
@@ -176,8 +224,7 @@ impl<'l> Writer<'l> {
 
     fn map(&mut self, name: &str, map: &Map, level: usize) -> Result<(), Error> {
         let layout = layout(name, map);
-        self.out.push(b'<');
-        self.out.extend_from_slice(name.as_bytes());
+        self.tag_start(name);
         match layout {
             MapLayout::Elements => {}
             MapLayout::ResourceName => {
@@ -298,9 +345,19 @@ impl<'l> Writer<'l> {
         Ok(())
     }
 
-    fn open(&mut self, name: &str) {
+    /// Writes `<name`, and the namespace declaration if this is content's document element.
+    fn tag_start(&mut self, name: &str) {
         self.out.push(b'<');
         self.out.extend_from_slice(name.as_bytes());
+        if std::mem::take(&mut self.declare_namespace) {
+            self.out.extend_from_slice(b" xmlns:m2m=\"");
+            self.out.extend_from_slice(NAMESPACE.as_bytes());
+            self.out.push(b'"');
+        }
+    }
+
+    fn open(&mut self, name: &str) {
+        self.tag_start(name);
         self.out.push(b'>');
     }
 
@@ -311,8 +368,7 @@ impl<'l> Writer<'l> {
     }
 
     fn empty(&mut self, name: &str) {
-        self.out.push(b'<');
-        self.out.extend_from_slice(name.as_bytes());
+        self.tag_start(name);
         self.out.extend_from_slice(b"/>");
     }
 
