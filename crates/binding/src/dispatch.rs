@@ -69,6 +69,11 @@ fn on_delivery(link: &Arc<Link>, mut delivery: Delivery) {
                 drop(running);
             });
         }
+        Decision::Handle(accepted)
+            if link.in_flight.running() >= link.settings.max_concurrent_requests =>
+        {
+            overloaded(link, &accepted, ack);
+        }
         Decision::Handle(accepted) => {
             let Some(running) = link.in_flight.start() else {
                 link.pipeline().abandon(&accepted);
@@ -83,6 +88,31 @@ fn on_delivery(link: &Arc<Link>, mut delivery: Delivery) {
             tokio::spawn(handle(Arc::clone(link), accepted, ack, running));
         }
     }
+}
+
+/// Answers a request that arrived while as many as the limit are being handled: 5000,
+/// without the handler, so that memory stays bounded under a flood.
+fn overloaded(link: &Arc<Link>, accepted: &Accepted, ack: Option<AckHandle>) {
+    let limit = link.settings.max_concurrent_requests;
+    let response = ResponsePrimitive::error(
+        &accepted.request,
+        ResponseStatusCode::INTERNAL_SERVER_ERROR,
+        format!("{limit} requests are already being handled: try again later"),
+    );
+    let Some(running) = link.in_flight.start() else {
+        link.pipeline().abandon(accepted);
+        return closing(&accepted.context.topic, Some(&accepted.request.rqi));
+    };
+    warn!(rqi = %accepted.request.rqi, limit, "request refused: too many being handled");
+    let outgoing = link.pipeline().finish(accepted, response);
+    let client = link.current().client;
+    tokio::spawn(async move {
+        if let Some(outgoing) = outgoing {
+            publish(&client, outgoing).await;
+        }
+        ack_now(ack);
+        drop(running);
+    });
 }
 
 /// A request that arrived while the binding closes is left unacknowledged: the broker

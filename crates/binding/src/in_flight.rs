@@ -32,6 +32,11 @@ impl InFlight {
         Some(InFlightGuard(Arc::clone(self)))
     }
 
+    /// How many requests are running now.
+    pub(crate) fn running(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
+    }
+
     /// Refuses new requests from now on, and waits up to `limit` for the running ones.
     pub(crate) async fn close(&self, limit: Duration) {
         self.closing.store(true, Ordering::SeqCst);

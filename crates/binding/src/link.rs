@@ -21,6 +21,8 @@ pub(crate) struct Settings {
     pub(crate) ack_after_handler: bool,
     /// How long shutdown and deregistration wait for running handlers.
     pub(crate) drain_timeout: Duration,
+    /// Most requests handled at once; beyond it a request is answered 5000.
+    pub(crate) max_concurrent_requests: usize,
 }
 
 /// The MQTT client in use and the identity it connects as; both change once, when an

@@ -36,6 +36,8 @@ pub const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_PENDING: usize = 10_000;
 /// Most outgoing QoS 1 messages awaiting PUBACK at once.
 pub const DEFAULT_MAX_IN_FLIGHT: u16 = 100;
+/// Most incoming requests handled at once.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 10_000;
 /// How long `shutdown` and `deregister` wait for the handlers still running.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long `build` waits for the broker to accept the connection.
@@ -102,6 +104,7 @@ pub struct BindingBuilder {
     max_message_size: Option<usize>,
     max_in_flight: u16,
     max_pending: usize,
+    max_concurrent_requests: usize,
     handler: Option<Arc<dyn Handler>>,
     originator_check: OriginatorCheck,
     ack_after_handler: bool,
@@ -134,6 +137,7 @@ impl Default for BindingBuilder {
             max_message_size: None,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             max_pending: DEFAULT_MAX_PENDING,
+            max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
             handler: None,
             originator_check: OriginatorCheck::default(),
             ack_after_handler: true,
@@ -336,6 +340,16 @@ impl BindingBuilder {
         self
     }
 
+    /// Most incoming requests handled at once (default 10,000). One more is answered
+    /// 5000 INTERNAL_SERVER_ERROR at once, without calling the handler, so that a flood
+    /// cannot grow the receiver's memory without bound (the broker's own in-flight
+    /// window, which PUBACK after the handler relies on, is not enforced by every
+    /// broker: Mosquitto 2.0.11 overruns it).
+    pub fn max_concurrent_requests(mut self, requests: usize) -> Self {
+        self.max_concurrent_requests = requests;
+        self
+    }
+
     /// The handler that serves incoming requests. Without one, every valid request is
     /// answered 5001 NOT_IMPLEMENTED.
     pub fn handler(mut self, handler: impl Handler) -> Self {
@@ -443,6 +457,7 @@ impl BindingBuilder {
                     max_message_size: self.max_message_size,
                     ack_after_handler: self.ack_after_handler,
                     drain_timeout: self.drain_timeout,
+                    max_concurrent_requests: self.max_concurrent_requests,
                 },
             },
             pipeline,

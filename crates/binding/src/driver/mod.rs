@@ -62,6 +62,7 @@ mod error;
 mod event_sink;
 mod incoming;
 mod outbox;
+mod oversize;
 mod pending;
 mod subscriptions;
 mod task;

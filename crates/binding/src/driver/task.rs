@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::BytesMut;
+use bytes::{Buf, BytesMut};
 use onem2m_mqtt_proto::{
     AckMode, Codec, Event, Packet, QoS, Session, SubscribeFilter, SubscribeReturnCode,
 };
@@ -26,6 +26,7 @@ use super::backoff::Backoff;
 use super::command::{Control, PublishCommand};
 use super::event_sink::EventSink;
 use super::outbox::Outbox;
+use super::oversize::{OversizeHead, oversize_head};
 use super::pending::{Pending, SubscribeWaiter, UnsubscribeWaiter};
 use super::subscriptions::Subscriptions;
 use super::{AckHandle, ClientEvent, ConnectionStatus, Delivery, Error, ReconnectPolicy};
@@ -81,6 +82,8 @@ struct Link {
     connected_at: Option<Instant>,
     /// DISCONNECT is in the outbox: close once it is written.
     closing: bool,
+    /// Bytes of an oversize PUBLISH still to be dropped as they arrive.
+    discard: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,6 +366,7 @@ impl DriverTask {
             outbox: Outbox::default(),
             connected_at: None,
             closing: false,
+            discard: 0,
         }));
         if let Err(e) = self.session.connect(now()) {
             self.lose_link(e.into());
@@ -545,9 +549,39 @@ impl DriverTask {
             let Phase::Linked(link) = &mut self.phase else {
                 return;
             };
+            if link.discard > 0 {
+                let n = link.discard.min(link.read_buf.len());
+                link.read_buf.advance(n);
+                link.discard -= n;
+                if link.discard > 0 {
+                    return;
+                }
+            }
             let packet = match self.codec.decode(&mut link.read_buf) {
                 Ok(Some(packet)) => packet,
                 Ok(None) => return,
+                Err(onem2m_mqtt_proto::Error::PacketTooLarge { size, limit }) => {
+                    match oversize_head(&link.read_buf) {
+                        OversizeHead::Skip { pkid, topic } => {
+                            let why = "message larger than the maximum packet size dropped";
+                            tracing::warn!(size, limit, %topic, "{why}");
+                            link.discard = size;
+                            if let Some(pkid) = pkid
+                                && let Err(e) =
+                                    link.outbox.push(self.codec.as_ref(), &Packet::PubAck(pkid))
+                            {
+                                return self.lose_link(e.into());
+                            }
+                            continue;
+                        }
+                        OversizeHead::NeedMore => return,
+                        OversizeHead::Fatal => {
+                            return self.lose_link(
+                                onem2m_mqtt_proto::Error::PacketTooLarge { size, limit }.into(),
+                            );
+                        }
+                    }
+                }
                 Err(e) => return self.lose_link(e.into()),
             };
             tracing::debug!(packet = ?packet.packet_type(), "received");
