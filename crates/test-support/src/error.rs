@@ -47,6 +47,37 @@ pub enum Error {
         /// Mosquitto's log output.
         log: String,
     },
+
+    /// ACME exited while starting.
+    #[error("ACME exited during start-up ({status}); its log:\n{log}")]
+    AcmeExited {
+        /// The exit status.
+        status: String,
+        /// ACME's log output.
+        log: String,
+    },
+
+    /// ACME did not answer a RETRIEVE of its CSEBase over MQTT in time.
+    #[error(
+        "ACME did not answer a RETRIEVE of its CSEBase within {after:?} ({last_problem}); its log:\n{log}"
+    )]
+    AcmeNotReady {
+        /// How long we waited.
+        after: Duration,
+        /// What the last probe saw.
+        last_problem: String,
+        /// ACME's log output.
+        log: String,
+    },
+
+    /// ACME did not exit after SIGINT and was killed.
+    #[error("ACME did not exit within {after:?} of SIGINT and was killed; its log:\n{log}")]
+    AcmeDidNotStop {
+        /// How long we waited.
+        after: Duration,
+        /// ACME's log output.
+        log: String,
+    },
 }
 
 impl Error {

@@ -2,17 +2,21 @@
 
 use std::fmt::Write as _;
 use std::fs::File;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+use crate::listen_port::free_listen_ports;
 use crate::{Error, TestPki};
 
 /// Where Debian installs the broker; `/usr/sbin` is often not on a non-root PATH.
 const DEBIAN_BINARY: &str = "/usr/sbin/mosquitto";
+
+/// Where Debian installs the password file tool of the same package.
+const DEBIAN_PASSWD_TOOL: &str = "/usr/bin/mosquitto_passwd";
 
 /// How long start-up may take before the test fails (it is ready in well under
 /// 0.2 s on a 2-core machine).
@@ -161,30 +165,13 @@ impl Mosquitto {
         let Some(mut child) = self.child.take() else {
             return Ok(());
         };
-        let pid = rustix::process::Pid::from_child(&child);
-        if let Err(e) = rustix::process::kill_process(pid, rustix::process::Signal::TERM) {
-            // Already gone is fine; anything else, make sure it is gone.
-            if e != rustix::io::Errno::SRCH {
-                let _ = child.kill();
-            }
-        }
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        loop {
-            match child
-                .try_wait()
-                .map_err(Error::io("cannot wait for mosquitto"))?
-            {
-                Some(_) => return Ok(()),
-                None if Instant::now() >= deadline => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(Error::MosquittoDidNotStop {
-                        after: STOP_TIMEOUT,
-                        log: self.log(),
-                    });
-                }
-                None => std::thread::sleep(Duration::from_millis(10)),
-            }
+        if crate::child_stop::stop_child(&mut child, rustix::process::Signal::TERM, STOP_TIMEOUT)? {
+            Ok(())
+        } else {
+            Err(Error::MosquittoDidNotStop {
+                after: STOP_TIMEOUT,
+                log: self.log(),
+            })
         }
     }
 
@@ -383,6 +370,34 @@ impl Drop for Mosquitto {
     }
 }
 
+/// Writes a Mosquitto `password_file` at `path` holding `users` (name, password),
+/// hashed by `mosquitto_passwd -b` as the broker expects; an existing file is replaced.
+/// For [`MosquittoOptions::password_file`].
+pub fn write_password_file(path: &Path, users: &[(&str, &str)]) -> Result<(), Error> {
+    let tool = find_executable("mosquitto_passwd", DEBIAN_PASSWD_TOOL).ok_or_else(|| {
+        Error::io("cannot find mosquitto_passwd")(std::io::ErrorKind::NotFound.into())
+    })?;
+    std::fs::write(path, "").map_err(Error::io(format!("cannot create {}", path.display())))?;
+    for (user, password) in users {
+        let output = Command::new(&tool)
+            .arg("-b")
+            .arg(path)
+            .args([user, password])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(Error::io(format!("cannot run {}", tool.display())))?;
+        if !output.status.success() {
+            let why = String::from_utf8_lossy(&output.stderr).into_owned();
+            return Err(
+                Error::io(format!("mosquitto_passwd refused user {user:?}"))(
+                    std::io::Error::other(why),
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
 fn accepts(port: u16) -> bool {
     TcpStream::connect_timeout(
         &SocketAddr::from(([127, 0, 0, 1], port)),
@@ -394,36 +409,36 @@ fn accepts(port: u16) -> bool {
 /// Five distinct free loopback ports: all are bound at once, then released for
 /// mosquitto to take.
 fn free_ports() -> Result<MosquittoPorts, Error> {
-    let listeners = (0..5)
-        .map(|_| TcpListener::bind("127.0.0.1:0"))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::io("cannot find a free loopback port"))?;
-    let port = |i: usize| -> Result<u16, Error> {
-        listeners[i]
-            .local_addr()
-            .map(|a| a.port())
-            .map_err(Error::io("cannot read a listener's port"))
-    };
-    Ok(MosquittoPorts {
-        mqtt: port(0)?,
-        mqtts: port(1)?,
-        mqtts_mutual: port(2)?,
-        ws: port(3)?,
-        wss: port(4)?,
-    })
+    match free_listen_ports(5)?.as_slice() {
+        &[mqtt, mqtts, mqtts_mutual, ws, wss] => Ok(MosquittoPorts {
+            mqtt,
+            mqtts,
+            mqtts_mutual,
+            ws,
+            wss,
+        }),
+        _ => Err(Error::io("cannot find five free loopback ports")(
+            std::io::Error::from(std::io::ErrorKind::AddrInUse),
+        )),
+    }
 }
 
 fn find_binary() -> Option<PathBuf> {
+    find_executable("mosquitto", DEBIAN_BINARY)
+}
+
+/// `name` on PATH, else at `debian_path`.
+fn find_executable(name: &str, debian_path: &str) -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH")
         .map(|path| {
             std::env::split_paths(&path)
-                .map(|dir| dir.join("mosquitto"))
+                .map(|dir| dir.join(name))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
     on_path
         .into_iter()
-        .chain([PathBuf::from(DEBIAN_BINARY)])
+        .chain([PathBuf::from(debian_path)])
         .find(|candidate| is_executable(candidate))
 }
 

@@ -9,23 +9,28 @@ pub const REQUIRE_MOSQUITTO_ENV: &str = "ONEM2M_REQUIRE_MOSQUITTO";
 /// What a test does when Mosquitto is missing: panics if
 /// [`REQUIRE_MOSQUITTO_ENV`] is `1`, else prints a loud `SKIPPED` line to stderr
 /// and returns, so that the caller can return from the test.
+pub fn skip_or_fail(reason: &str) {
+    skip_or_fail_for(REQUIRE_MOSQUITTO_ENV, "mosquitto not installed", reason);
+}
+
+/// What a test does when an external program it needs is missing: panics if the
+/// environment variable `require_env` is `1`, else prints a loud
+/// `SKIPPED (<missing>)` line to stderr and returns, so that the caller can return
+/// from the test.
 ///
 /// The test name comes from the thread name, which the Rust test harness sets
 /// to the test's path.
-pub fn skip_or_fail(reason: &str) {
+pub fn skip_or_fail_for(require_env: &str, missing: &str, reason: &str) {
     let name = std::thread::current()
         .name()
         .unwrap_or("<unnamed test>")
         .to_owned();
-    if std::env::var(REQUIRE_MOSQUITTO_ENV).is_ok_and(|v| v == "1") {
-        panic!("{name}: {reason}, and {REQUIRE_MOSQUITTO_ENV}=1 requires it");
+    if std::env::var(require_env).is_ok_and(|v| v == "1") {
+        panic!("{name}: {reason}, and {require_env}=1 requires it");
     }
     // Straight to the process's stderr: the test harness captures `eprintln!`
     // of passing tests, and a skip must be seen.
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED (mosquitto not installed): {name} ({reason})"
-    );
+    let _ = writeln!(std::io::stderr(), "SKIPPED ({missing}): {name} ({reason})");
 }
 
 /// Starts a [`Mosquitto`](crate::Mosquitto) with every listener, or skips the
