@@ -14,23 +14,12 @@
 
 use onem2m_binding::Binding;
 use onem2m_broker::{EmbeddedBroker, EmbeddedBrokerOptions};
-use onem2m_examples::{ExampleError, MemoryCse, expect_status};
-use onem2m_primitive::{Map, RequestPrimitive, ResourceType, ResponseStatusCode, Value};
+use onem2m_examples::{ExampleError, MemoryCse, content, expect_status, without_fr};
+use onem2m_primitive::{RequestPrimitive, ResourceType, ResponseStatusCode, Value};
 use onem2m_serialization::JsonSerializer;
 
 const CSE_ID: &str = "/id-in";
 const CSE_NAME: &str = "cse-in";
-
-/// `{"m2m:<root>": {name: value, ...}}`.
-fn content(root: &str, attributes: &[(&str, Value)]) -> Value {
-    let mut inner = Map::new();
-    for (name, value) in attributes {
-        inner.insert(*name, value.clone());
-    }
-    let mut pc = Map::new();
-    pc.insert(root, inner);
-    Value::Map(pc)
-}
 
 #[tokio::main]
 async fn main() -> Result<(), ExampleError> {
@@ -141,11 +130,4 @@ async fn main() -> Result<(), ExampleError> {
     broker.shutdown().await?;
     println!("done");
     Ok(())
-}
-
-/// The request with `fr` absent, so that the binding fills in the AE-ID it registered
-/// under (the constructors take an `fr`; the AE does not know it when writing them).
-fn without_fr(mut request: RequestPrimitive) -> RequestPrimitive {
-    request.fr = None;
-    request
 }

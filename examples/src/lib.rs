@@ -11,7 +11,7 @@ pub use memory_cse::MemoryCse;
 
 use std::fmt::Write as _;
 
-use onem2m_primitive::{ResponsePrimitive, ResponseStatusCode, Value};
+use onem2m_primitive::{Map, RequestPrimitive, ResponsePrimitive, ResponseStatusCode, Value};
 
 /// Why an example failed: whatever went wrong, as text for `main` to report.
 pub type ExampleError = Box<dyn std::error::Error + Send + Sync>;
@@ -33,6 +33,24 @@ pub fn expect_status(
     } else {
         Err(format!("{what}: expected {expected}, got {}", response.rsc).into())
     }
+}
+
+/// Resource content `{"m2m:<root>": {name: value, ...}}`.
+pub fn content(root: &str, attributes: &[(&str, Value)]) -> Value {
+    let mut inner = Map::new();
+    for (name, value) in attributes {
+        inner.insert(*name, value.clone());
+    }
+    let mut pc = Map::new();
+    pc.insert(root, inner);
+    Value::Map(pc)
+}
+
+/// The request with `fr` absent, so that the binding fills in the AE-ID it registered
+/// under (the constructors take an `fr`; the AE does not know it when writing them).
+pub fn without_fr(mut request: RequestPrimitive) -> RequestPrimitive {
+    request.fr = None;
+    request
 }
 
 /// `value` written like JSON on one line, for printing (not a serialization: the

@@ -41,11 +41,16 @@ fn build_example(name: &str) {
 }
 
 fn run_example(name: &str) -> Run {
+    run_example_with(name, &[])
+}
+
+fn run_example_with(name: &str, args: &[&str]) -> Run {
     let path = example_path(name);
     if !path.exists() {
         build_example(name);
     }
     let mut child = Command::new(&path)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -180,4 +185,24 @@ fn tls_mosquitto_connects_with_tls_and_mutual_tls_or_skips() {
         }
         other => panic!("unexpected end of output {other:?}\n{}", run.stdout),
     }
+}
+
+#[test]
+fn acme_ae_registers_writes_and_is_notified_by_a_live_acme_or_skips() {
+    let broker = onem2m_test_support::require_mosquitto!();
+    let acme = onem2m_test_support::require_acme!(broker.ports().mqtt);
+    let run = run_example_with("acme_ae", &[&broker.mqtt_url(), "/id-in", "cse-in"]);
+    assert!(
+        run.status.success() && run.stdout.lines().last() == Some("done"),
+        "example acme_ae exited with {}\nstdout:\n{}\nstderr:\n{}\nACME:\n{}",
+        run.status,
+        run.stdout,
+        run.stderr,
+        acme.log_tail(40)
+    );
+    assert!(
+        run.stdout.contains("notified   of con 21.5"),
+        "{}",
+        run.stdout
+    );
 }

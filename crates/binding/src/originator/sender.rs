@@ -59,10 +59,11 @@ impl Originator {
     /// registrar. [`Originator::request_via`] names the peer explicitly.
     ///
     /// Waits until the request expiration timestamp `rqet` if there is one, else the
-    /// default request timeout, then fails with [`Error::Timeout`] (status 5103). A
-    /// request with `rt` = no response returns once the broker has taken it, with a
-    /// local 1000 ACCEPTED. Thousands of requests may be outstanding at once, up to the
-    /// pending limit ([`Error::PendingFull`]).
+    /// default request timeout, then fails with [`Error::Timeout`] (status 5103); a
+    /// request whose `rqet` has already passed is not sent at all and fails so at
+    /// once. A request with `rt` = no response returns once the broker has taken it,
+    /// with a local 1000 ACCEPTED. Thousands of requests may be outstanding at once,
+    /// up to the pending limit ([`Error::PendingFull`]).
     ///
     /// Cancel safety: dropping the future forgets the request; its response, should it
     /// come, is logged and dropped.
@@ -83,10 +84,7 @@ impl Originator {
         let me = entity.id.clone().ok_or(Error::NotRegistered(
             "an entity without an ID can only register",
         ))?;
-        let is_ae_create = request.op == Operation::Create && request.ty == Some(ResourceType::AE);
-        if request.fr.is_none() && !is_ae_create {
-            request.fr = Some(me.clone());
-        }
+        fill_originator(&mut request, &me);
         let serialization = self.link.serializers.default_serializer().name();
         let topic = self.link.scheme.request_topic(&Hop {
             originator: &me,
@@ -121,6 +119,14 @@ impl Originator {
         }
         let mqtt_topic = Topic::try_from(topic.as_str())?;
         let deadline = response_deadline(&request, link.settings.request_timeout, Timestamp::now());
+        if deadline.is_zero() {
+            // Expired before it was sent: a receiver may only answer 4008, and whether
+            // that answer or the timer came first would be a race.
+            return Err(Error::Timeout {
+                rqi: request.rqi,
+                after: Duration::ZERO,
+            });
+        }
         let waiter = if request.wants_no_response() {
             None
         } else {
@@ -191,10 +197,45 @@ fn receiver_for(me: &Entity, to: &str) -> Result<String, Error> {
     }
 }
 
+/// Sets `fr` to `me` when it is absent or empty. An empty `fr` is only meaningful on
+/// an AE create (the CSE assigns the AE-ID); anywhere else it means "from me".
+fn fill_originator(request: &mut RequestPrimitive, me: &str) {
+    let is_ae_create = request.op == Operation::Create && request.ty == Some(ResourceType::AE);
+    if request.fr.as_deref().is_none_or(str::is_empty) && !is_ae_create {
+        request.fr = Some(me.to_owned());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    #[test]
+    fn an_absent_or_empty_originator_is_filled_in_except_on_an_ae_create() {
+        let mut retrieve = RequestPrimitive::retrieve("cse-in", "", "r1");
+        fill_originator(&mut retrieve, "CAE01");
+        assert_eq!(retrieve.fr.as_deref(), Some("CAE01"));
+        retrieve.fr = None;
+        fill_originator(&mut retrieve, "CAE01");
+        assert_eq!(retrieve.fr.as_deref(), Some("CAE01"));
+        let mut own = RequestPrimitive::retrieve("cse-in", "Cother", "r2");
+        fill_originator(&mut own, "CAE01");
+        assert_eq!(own.fr.as_deref(), Some("Cother"), "an explicit fr is kept");
+        let mut ae_create = RequestPrimitive::create(
+            "cse-in",
+            "",
+            "r3",
+            ResourceType::AE,
+            onem2m_primitive::Value::Null,
+        );
+        fill_originator(&mut ae_create, "CAE01");
+        assert_eq!(
+            ae_create.fr.as_deref(),
+            Some(""),
+            "empty asks the CSE for an AE-ID"
+        );
+    }
 
     #[test]
     fn an_ae_always_talks_to_its_registrar() {
@@ -212,6 +253,47 @@ mod tests {
         assert_eq!(receiver_for(&cse, "/id-mn/CAE01").unwrap(), "/id-mn");
         assert_eq!(receiver_for(&cse, "/id-mn/cse-mn/cnt").unwrap(), "/id-mn");
         assert_eq!(receiver_for(&cse, "/SAE01").unwrap(), "/SAE01");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_expired_before_it_is_sent_times_out_unpublished() {
+        use onem2m_broker::{EmbeddedBroker, EmbeddedBrokerOptions};
+        use onem2m_primitive::AbsRelTimestamp;
+
+        let broker = EmbeddedBroker::start(EmbeddedBrokerOptions::new().websocket(false))
+            .await
+            .unwrap();
+        // A CSE that would answer anything: a response could only come if the
+        // request went out.
+        let cse = crate::Binding::builder()
+            .cse_id("/id-in")
+            .url(&broker.url())
+            .unwrap()
+            .handler(|req: RequestPrimitive, _ctx| async move {
+                ResponsePrimitive::answering(&req, ResponseStatusCode::REQUEST_TIMEOUT)
+            })
+            .build()
+            .await
+            .unwrap();
+        let ae = crate::Binding::builder()
+            .ae_id("CAE01")
+            .registrar("/id-in")
+            .url(&broker.url())
+            .unwrap()
+            .build()
+            .await
+            .unwrap();
+        for n in 0..20 {
+            let mut late = RequestPrimitive::retrieve("cse-in", "CAE01", format!("late-{n}"));
+            late.rqet = Some(AbsRelTimestamp::Absolute(Timestamp::now().add_millis(-1)));
+            match ae.originator().request(late).await {
+                Err(Error::Timeout { after, .. }) => assert_eq!(after, Duration::ZERO),
+                other => panic!("an expired request went out: {other:?}"),
+            }
+        }
+        ae.shutdown().await;
+        cse.shutdown().await;
+        broker.shutdown().await.unwrap();
     }
 
     #[test]
