@@ -2,16 +2,22 @@
 //!
 //! - `cargo xtask ci`: what `.ci/run` checks: formatting, clippy with warnings as errors,
 //!   and the whole test suite.
-//! - `cargo xtask fuzz [--seconds N] [TARGET...]`: runs each fuzz target for a bounded
-//!   time on the stable toolchain (`cargo fuzz run <t> -s none`), installing cargo-fuzz if
-//!   it is missing.
+//! - `cargo xtask fuzz [--seconds N] [--runs N] [TARGET...]`: runs each fuzz target for a
+//!   bounded time or number of executions on the stable toolchain (`cargo fuzz run <t> -s
+//!   none`), installing cargo-fuzz if it is missing.
 //! - `cargo xtask deny [--manifest-path PATH] [CHECK...]`: the supply-chain check,
 //!   `cargo deny --offline check` against the advisory snapshot in `../shared/advisory-db`,
 //!   installing cargo-deny if it is missing.
+//! - `cargo xtask soak [--release]`: the long reliability runs (faults, a killed AE
+//!   process, 1,000 concurrent AEs, bridged brokers) with their counts.
+//! - `cargo xtask bench [--quick]`: release build, then `m2m bench --compare` (ours against
+//!   the broker's floor, rumqttc + serde_json and Python paho-mqtt; `docs/benchmarks.md`).
 
+mod bench;
 mod deny;
 mod fuzz;
 mod run;
+mod soak;
 
 use std::process::ExitCode;
 
@@ -21,8 +27,10 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("deny") => deny::run(&args[1..]),
+        Some("soak") => soak::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask <ci | fuzz [--seconds N] [TARGET...] | deny [--manifest-path PATH] [CHECK...]>".to_owned(),
+            "usage: cargo xtask <ci | fuzz [--seconds N] [--runs N] [TARGET...] | deny [--manifest-path PATH] [CHECK...] | soak [--release] | bench [--quick] [M2M BENCH FLAGS...]>".to_owned(),
         ),
     };
     match result {

@@ -85,6 +85,9 @@ pub enum Command {
     ///
     /// Exits 0 only when every step got the status it expects.
     Demo(DemoArgs),
+    /// Benchmark the originator and receiver through a broker, alone or against the
+    /// broker's floor, rumqttc + serde_json and Python paho-mqtt (--compare).
+    Bench(onem2m_bench::BenchArgs),
 }
 
 /// `m2m broker`.
