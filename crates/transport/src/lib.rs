@@ -10,7 +10,8 @@
 //!   transport, with a custom CA, mutual TLS, and certificate checks off only
 //!   behind [`TlsOptions::danger_accept_invalid_certs`];
 //! - [`WebSocket`]: `ws://` and `wss://`, subprotocol `mqtt`, binary frames, one
-//!   frame per flushed packet out and any framing in ([`WsByteStream`]);
+//!   frame per flush out (one or more whole packets) and any framing in
+//!   ([`WsByteStream`]);
 //! - [`Duplex`]: in memory, for tests.
 //!
 //! [`transport_for_url`] picks one from a broker URL. To carry MQTT over

@@ -24,8 +24,9 @@ const MAX_PENDING_WRITE: usize = 1 << 20;
 ///   end of stream, and a text frame is an error (MQTT-6.0.0-1: MQTT uses
 ///   binary frames only).
 /// - Writing: bytes are collected until `poll_flush`, then sent as one binary
-///   frame. The MQTT driver flushes once per packet, so each packet travels in a
-///   frame of its own, which is what most brokers and proxies expect.
+///   frame. The MQTT driver flushes after writing what it has queued, so a frame
+///   carries one or more whole packets (MQTT-6.0.0-2: a receiver must not assume
+///   packets are aligned on frame boundaries).
 /// - Shutdown sends a close frame.
 #[derive(Debug)]
 pub struct WsByteStream<S> {

@@ -1,6 +1,5 @@
-//! Encoded packets waiting to be written, flushed one packet at a time.
+//! Encoded packets waiting to be written, written together and flushed once.
 
-use std::collections::VecDeque;
 use std::io;
 
 use bytes::{Buf, BytesMut};
@@ -9,14 +8,14 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 /// The write side of one connection.
 ///
-/// The transport contract asks for a flush after each packet (a WebSocket
-/// transport sends one frame per flush), so the outbox remembers where each
-/// packet ends and flushes at every boundary.
+/// Everything queued is written in as few writes as the writer takes, then flushed
+/// once the queue is empty: one system call for a burst of packets rather than one per
+/// packet. A WebSocket transport sends one frame per flush, so a frame may carry
+/// several packets, which MQTT over WebSocket allows (MQTT 3.1.1, 6.0: a receiver
+/// must not assume packets are aligned on frame boundaries).
 #[derive(Debug, Default)]
 pub(crate) struct Outbox {
     buf: BytesMut,
-    /// Bytes still to write of each queued packet, oldest first.
-    packets: VecDeque<usize>,
     flush_due: bool,
 }
 
@@ -26,13 +25,7 @@ impl Outbox {
         codec: &dyn Codec,
         packet: &Packet,
     ) -> Result<(), onem2m_mqtt_proto::Error> {
-        let before = self.buf.len();
-        codec.encode(packet, &mut self.buf)?;
-        let len = self.buf.len() - before;
-        if len > 0 {
-            self.packets.push_back(len);
-        }
-        Ok(())
+        codec.encode(packet, &mut self.buf)
     }
 
     /// Bytes not yet written.
@@ -45,31 +38,24 @@ impl Outbox {
         self.flush_due || !self.buf.is_empty()
     }
 
-    /// Writes part of the current packet, or flushes after a finished one.
+    /// Writes what is queued, or flushes once everything is written.
     ///
     /// Cancel safety: cancel safe. The outbox changes only after the write or
     /// flush completed, and an `AsyncWrite::write` that is dropped while
     /// pending has written nothing; a dropped flush is simply done again.
     pub(crate) async fn write_step<W: AsyncWrite + Unpin>(&mut self, w: &mut W) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            let n = w.write(&self.buf).await?;
+            if n == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            self.buf.advance(n);
+            self.flush_due = true;
+            return Ok(());
+        }
         if self.flush_due {
             w.flush().await?;
             self.flush_due = false;
-            return Ok(());
-        }
-        let Some(&current) = self.packets.front() else {
-            return Ok(());
-        };
-        let n = w.write(&self.buf[..current]).await?;
-        if n == 0 {
-            return Err(io::ErrorKind::WriteZero.into());
-        }
-        self.buf.advance(n);
-        if let Some(front) = self.packets.front_mut() {
-            *front -= n;
-            if *front == 0 {
-                self.packets.pop_front();
-                self.flush_due = true;
-            }
         }
         Ok(())
     }
@@ -84,7 +70,7 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn writes_every_packet_whole_and_flushes_after_each() {
+    async fn writes_the_queued_packets_together_and_flushes_once() {
         let codec = OwnCodec::new();
         let mut outbox = Outbox::default();
         outbox.push(&codec, &Packet::PingReq).unwrap();
@@ -98,8 +84,8 @@ mod tests {
             steps += 1;
         }
         assert_eq!(written, [0xC0, 0x00, 0x40, 0x02, 0x00, 0x07]);
-        // Two writes and two flushes.
-        assert_eq!(steps, 4);
+        // One write for both packets, then one flush.
+        assert_eq!(steps, 2);
         assert_eq!(outbox.len(), 0);
     }
 }
