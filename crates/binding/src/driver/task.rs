@@ -34,8 +34,10 @@ use super::{AckHandle, ClientEvent, ConnectionStatus, Delivery, Error, Reconnect
 type Stream = Box<dyn ByteStream>;
 type ConnectFuture = Pin<Box<dyn Future<Output = Result<Stream, onem2m_transport::Error>> + Send>>;
 
-/// Bytes asked of the socket per read.
+/// Room reserved in the read buffer at a time.
 const READ_CHUNK: usize = 16 * 1024;
+/// Below this much room in the read buffer, a new [`READ_CHUNK`] is reserved.
+const READ_LOW_WATER: usize = 2 * 1024;
 /// The outbox takes no more packets from the session beyond this; the
 /// session keeps the rest queued.
 const OUTBOX_HIGH_WATER: usize = 64 * 1024;
@@ -219,7 +221,12 @@ impl DriverTask {
             Phase::Linked(link) => {
                 let link = &mut **link;
                 if can_read {
-                    link.read_buf.reserve(READ_CHUNK);
+                    // Decoded packets share the buffer's block (zero copy), so a
+                    // reserve that finds too little room allocates a fresh one:
+                    // only do it when the room left is small.
+                    if link.read_buf.capacity() - link.read_buf.len() < READ_LOW_WATER {
+                        link.read_buf.reserve(READ_CHUNK);
+                    }
                     read = Some(link.reader.read_buf(&mut link.read_buf));
                 }
                 if link.outbox.has_work() {
