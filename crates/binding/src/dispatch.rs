@@ -1,9 +1,12 @@
 //! The connection task: every message the MQTT client receives goes through the
 //! receiver's pipeline, and each decision is carried out here.
 
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Weak};
 
 use bytes::Bytes;
+use futures_util::FutureExt;
 use onem2m_mqtt_proto::{QoS, Topic};
 use onem2m_primitive::{ResponsePrimitive, ResponseStatusCode};
 use tracing::{debug, warn};
@@ -142,8 +145,8 @@ fn deliver_response(link: &Link, topic: &str, response: Box<ResponsePrimitive>) 
     }
 }
 
-/// Runs the handler in a task of its own (a panic becomes a 5000 response), then
-/// publishes the response and acknowledges the request.
+/// Runs the handler (a panic becomes a 5000 response), then publishes the response
+/// and acknowledges the request.
 async fn handle(
     link: Arc<Link>,
     mut accepted: Box<Accepted>,
@@ -161,14 +164,17 @@ async fn handle(
     );
     let response = match &link.handler {
         Some(handler) => {
-            let handler = Arc::clone(handler);
             let context = accepted.context.clone();
-            match tokio::spawn(async move { handler.handle(request, context).await }).await {
+            // In this task: a task of its own per request cost a spawn and a wake-up.
+            match AssertUnwindSafe(handler.handle(request, context))
+                .catch_unwind()
+                .await
+            {
                 Ok(response) => response,
-                Err(e) => ResponsePrimitive::error(
+                Err(panic) => ResponsePrimitive::error(
                     &accepted.request,
                     ResponseStatusCode::INTERNAL_SERVER_ERROR,
-                    format!("the handler failed: {e}"),
+                    format!("the handler panicked: {}", panic_message(panic.as_ref())),
                 ),
             }
         }
@@ -185,6 +191,15 @@ async fn handle(
     }
     ack_now(ack);
     drop(running);
+}
+
+/// The text a panic carried, if it is one.
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 async fn publish(client: &MqttClient, outgoing: Outgoing) {

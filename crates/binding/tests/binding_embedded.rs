@@ -92,3 +92,45 @@ async fn the_originator_limits_fail_fast_with_their_own_errors() {
     let broker = broker().await;
     scenarios::originator_limits_fail_fast(&broker.url()).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_handler_gives_5000_and_the_next_request_is_served() {
+    use binding_common::{AE_ID, CSE_ID, Scheme, builder, echo_response, retrieve};
+    use onem2m_primitive::{RequestPrimitive, ResponseStatusCode};
+
+    let broker = broker().await;
+    let url = broker.url();
+    let cse = builder(&url, Scheme::Ts0010, "json")
+        .cse_id(CSE_ID)
+        .handler(|request: RequestPrimitive, _ctx| async move {
+            assert!(
+                request.rqi != "boom",
+                "the handler gave up on {}",
+                request.rqi
+            );
+            echo_response(&request)
+        })
+        .build()
+        .await
+        .unwrap();
+    let ae = builder(&url, Scheme::Ts0010, "json")
+        .ae_id(AE_ID)
+        .registrar(CSE_ID)
+        .build()
+        .await
+        .unwrap();
+    let failed = ae.originator().request(retrieve("boom")).await.unwrap();
+    assert_eq!(failed.rsc, ResponseStatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        failed
+            .debug_message()
+            .is_some_and(|m| m.contains("the handler panicked: the handler gave up on boom")),
+        "{failed:?}"
+    );
+    let request = retrieve("after");
+    let served = ae.originator().request(request.clone()).await.unwrap();
+    assert_eq!(served, echo_response(&request));
+    ae.shutdown().await;
+    cse.shutdown().await;
+    broker.shutdown().await.unwrap();
+}
