@@ -34,7 +34,7 @@ pub struct GlobalArgs {
     /// Serialization of the primitives [default: json]
     #[arg(long, global = true, env = "M2M_SERIALIZATION", value_enum)]
     pub serialization: Option<Serialization>,
-    /// Topic scheme: TS-0010's or the seed draft's [default: ts0010]
+    /// Topic scheme: TS-0010's, TS-0010's with bare AE-ID stems (for ACME), or the seed draft's [default: ts0010]
     #[arg(long, global = true, env = "M2M_SCHEME", value_enum)]
     pub scheme: Option<Scheme>,
     /// CSE-ID of the CSE to talk to (or of the CSE `m2m cse` runs) [default: /id-in]

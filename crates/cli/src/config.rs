@@ -14,7 +14,7 @@ use crate::settings::{Scheme, Serialization, Settings};
 /// ```toml
 /// url = "mqtt://127.0.0.1:1883"
 /// serialization = "json"   # xml | json | cbor
-/// scheme = "ts0010"        # ts0010 | draft
+/// scheme = "ts0010"        # ts0010 | ts0010-stem | draft
 /// cse_id = "/id-in"
 /// timeout_secs = 10
 /// ```
@@ -119,5 +119,31 @@ mod tests {
         assert!(unknown.contains("ulr"), "{unknown}");
         let bad = FileConfig::parse("serialization = \"yaml\"").unwrap_err();
         assert!(bad.contains("yaml"), "{bad}");
+    }
+
+    #[test]
+    fn the_stem_scheme_reads_from_the_file_and_subscribes_to_the_bare_ae_id() {
+        use clap::ValueEnum;
+        use onem2m_binding::topic::{Entity, filter_matches};
+
+        let file = FileConfig::parse("scheme = \"ts0010-stem\"").unwrap();
+        assert_eq!(file.scheme, Some(Scheme::Ts0010Stem));
+        assert_eq!(
+            Scheme::from_str("ts0010-stem", false).unwrap(),
+            Scheme::Ts0010Stem
+        );
+        // Where ACME notifies an AE: its bare stem as the receiver level.
+        let ae = Entity::ae("CListener").with_registrar("/id-in");
+        let filters = Scheme::Ts0010Stem
+            .topic_scheme()
+            .subscriptions(&ae)
+            .unwrap();
+        let notification = "/oneM2M/req/id-in/CListener/json";
+        assert!(
+            filters.iter().any(|f| filter_matches(f, notification)),
+            "{filters:?}"
+        );
+        let sp_relative = Scheme::Ts0010.topic_scheme().subscriptions(&ae).unwrap();
+        assert!(!sp_relative.iter().any(|f| filter_matches(f, notification)));
     }
 }

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use clap::ValueEnum;
+use onem2m_binding::topic::AeIdForm;
 use onem2m_binding::{BindingBuilder, DraftScheme, TopicScheme, Ts0010Scheme};
 use onem2m_serialization::{CborSerializer, JsonSerializer, Serializer, XmlSerializer};
 use serde::Deserialize;
@@ -63,6 +64,11 @@ pub enum Scheme {
     /// TS-0010 V3.1.0: `/oneM2M/req/<originator>/<receiver>/<type>`.
     #[default]
     Ts0010,
+    /// TS-0010 with C-type AE-IDs written as their bare stem (`CAE01`, not
+    /// `id-in:CAE01`; TS-0010 7.4), as ACME addresses the AEs it notifies.
+    #[value(name = "ts0010-stem")]
+    #[serde(rename = "ts0010-stem")]
+    Ts0010Stem,
     /// The seed draft: `/oneM2M/<to>/req`, `/oneM2M/<originator>/resp`.
     Draft,
 }
@@ -72,6 +78,7 @@ impl Scheme {
     pub fn name(self) -> &'static str {
         match self {
             Self::Ts0010 => "ts0010",
+            Self::Ts0010Stem => "ts0010-stem",
             Self::Draft => "draft",
         }
     }
@@ -80,16 +87,27 @@ impl Scheme {
     pub fn topic_scheme(self) -> Box<dyn TopicScheme> {
         match self {
             Self::Ts0010 => Box::new(Ts0010Scheme::new()),
+            Self::Ts0010Stem => Box::new(ts0010_stem()),
             Self::Draft => Box::new(DraftScheme),
         }
+    }
+
+    /// Whether the scheme has registration topics (`reg_req`); the draft has none.
+    pub fn has_registration_topics(self) -> bool {
+        self != Self::Draft
     }
 
     fn apply(self, builder: BindingBuilder) -> BindingBuilder {
         match self {
             Self::Ts0010 => builder.topic_scheme(Ts0010Scheme::new()),
+            Self::Ts0010Stem => builder.topic_scheme(ts0010_stem()),
             Self::Draft => builder.topic_scheme(DraftScheme),
         }
     }
+}
+
+fn ts0010_stem() -> Ts0010Scheme {
+    Ts0010Scheme::new().with_ae_id_form(AeIdForm::Stem)
 }
 
 /// Where the broker is and how to speak to it, after flags, environment and file.

@@ -122,9 +122,10 @@ pub async fn run<W: Write>(options: &DemoOptions, out: &mut W) -> Result<DemoRep
     let (notifications, received) = mpsc::unbounded_channel();
     // The draft has no registration topics: there an AE connects under the AE-ID it
     // asks for and registers with an ordinary create.
-    let ae = match options.scheme {
-        Scheme::Ts0010 => settings.builder()?.registration(AE_ID),
-        Scheme::Draft => settings.builder()?.ae_id(AE_ID),
+    let ae = if options.scheme.has_registration_topics() {
+        settings.builder()?.registration(AE_ID)
+    } else {
+        settings.builder()?.ae_id(AE_ID)
     };
     let ae = ae
         .registrar(settings.cse_id.clone())
