@@ -20,7 +20,13 @@ pub async fn run<W: Write>(
     out: &mut W,
 ) -> Result<ExitCode, Failure> {
     let request = build_request(args)?;
-    let builder = settings.builder()?.clean_session(true);
+    // A client id of its own: a broker closes the older of two connections with one
+    // client id, and the AE this request speaks for may be connected elsewhere (an
+    // `m2m listen` receiving its notifications, say).
+    let builder = settings
+        .builder()?
+        .clean_session(true)
+        .client_id(format!("m2m-request-{}", std::process::id()));
     let builder = if args.from.starts_with('/') {
         builder.cse_id(args.from.clone())
     } else {
