@@ -65,12 +65,7 @@ fn on_delivery(link: &Arc<Link>, mut delivery: Delivery) {
             let Some(running) = link.in_flight.start() else {
                 return closing(topic, outgoing.rqi.as_deref());
             };
-            let client = link.current().client;
-            tokio::spawn(async move {
-                publish(&client, outgoing).await;
-                ack_now(ack);
-                drop(running);
-            });
+            publish_then_ack(link, Some(outgoing), ack, running);
         }
         Decision::Handle(accepted)
             if link.in_flight.running() >= link.settings.max_concurrent_requests =>
@@ -108,6 +103,17 @@ fn overloaded(link: &Arc<Link>, accepted: &Accepted, ack: Option<AckHandle>) {
     };
     warn!(rqi = %accepted.request.rqi, limit, "request refused: too many being handled");
     let outgoing = link.pipeline().finish(accepted, response);
+    publish_then_ack(link, outgoing, ack, running);
+}
+
+/// Publishes a response decided without the handler (if there is one to send), then
+/// acknowledges the request; `running` keeps shutdown waiting until it is done.
+fn publish_then_ack(
+    link: &Arc<Link>,
+    outgoing: Option<Outgoing>,
+    ack: Option<AckHandle>,
+    running: InFlightGuard,
+) {
     let client = link.current().client;
     tokio::spawn(async move {
         if let Some(outgoing) = outgoing {
