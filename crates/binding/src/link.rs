@@ -1,12 +1,13 @@
 //! The binding's live state, shared by its handles and its connection task.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use crate::SerializerSet;
 use crate::driver::MqttClient;
 use crate::in_flight::InFlight;
-use crate::originator::{PendingRequests, RequestIds};
+use crate::originator::{PendingRequests, RequestIds, RetryPolicy};
 use crate::receiver::{Handler, Pipeline};
 use crate::topic::{Entity, TopicScheme};
 
@@ -23,6 +24,8 @@ pub(crate) struct Settings {
     pub(crate) drain_timeout: Duration,
     /// Most requests handled at once; beyond it a request is answered 5000.
     pub(crate) max_concurrent_requests: usize,
+    /// When a request without a response is sent again, if ever.
+    pub(crate) retry: Option<RetryPolicy>,
 }
 
 /// The MQTT client in use and the identity it connects as; both change once, when an
@@ -46,6 +49,8 @@ pub(crate) struct Link {
     pub(crate) settings: Settings,
     /// The requests being handled; see [`InFlight`].
     pub(crate) in_flight: Arc<InFlight>,
+    /// How many times a request was sent again ([`RetryPolicy`]).
+    pub(crate) retries: AtomicU64,
     pipeline: Mutex<Pipeline>,
     current: RwLock<Current>,
 }
@@ -60,6 +65,7 @@ impl Link {
             request_ids: parts.request_ids,
             settings: parts.settings,
             in_flight: Arc::new(InFlight::default()),
+            retries: AtomicU64::new(0),
             pipeline: Mutex::new(pipeline),
             current: RwLock::new(current),
         }

@@ -19,7 +19,7 @@ pub(crate) use connector::{spawn_dispatch, subscribe};
 
 use crate::driver::ReconnectPolicy;
 use crate::link::{Current, Link, LinkParts, Settings};
-use crate::originator::{PendingRequests, RequestIds};
+use crate::originator::{PendingRequests, RequestIds, RetryPolicy};
 use crate::receiver::{
     DEFAULT_DUPLICATE_CAPACITY, DEFAULT_DUPLICATE_TTL, Handler, OriginatorCheck, Pipeline,
 };
@@ -111,6 +111,7 @@ pub struct BindingBuilder {
     reconnect: Option<ReconnectPolicy>,
     duplicate_cache: (Duration, usize),
     share_group: Option<String>,
+    retry: Option<RetryPolicy>,
 }
 
 impl Default for BindingBuilder {
@@ -144,6 +145,7 @@ impl Default for BindingBuilder {
             reconnect: None,
             duplicate_cache: (DEFAULT_DUPLICATE_TTL, DEFAULT_DUPLICATE_CAPACITY),
             share_group: None,
+            retry: None,
         }
     }
 }
@@ -305,6 +307,13 @@ impl BindingBuilder {
         self
     }
 
+    /// Sends a request again under the same `rqi` when its response is late (default:
+    /// never). See [`RetryPolicy`] for when that is safe.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// How long [`build`](Self::build) waits for the broker (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -458,6 +467,7 @@ impl BindingBuilder {
                     ack_after_handler: self.ack_after_handler,
                     drain_timeout: self.drain_timeout,
                     max_concurrent_requests: self.max_concurrent_requests,
+                    retry: self.retry,
                 },
             },
             pipeline,

@@ -1,6 +1,7 @@
 //! The originator handle: sends requests and awaits their responses.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -8,6 +9,7 @@ use onem2m_mqtt_proto::{QoS, Topic};
 use onem2m_primitive::{
     Id, Operation, RequestPrimitive, ResourceType, ResponsePrimitive, ResponseStatusCode, Timestamp,
 };
+use onem2m_serialization::Serializer;
 use tracing::debug;
 
 use super::response_deadline;
@@ -78,6 +80,45 @@ impl Originator {
     pub async fn request_via(
         &self,
         receiver: &str,
+        request: RequestPrimitive,
+    ) -> Result<ResponsePrimitive, Error> {
+        let serializer = Arc::clone(self.link.serializers.default_serializer());
+        self.send_via(receiver, serializer, request).await
+    }
+
+    /// Sends `request` to the MQTT peer `receiver` in the serialization named
+    /// `serialization` (`xml`, `json`, `cbor`, or one added to the builder), and waits for
+    /// its response, as [`Originator::request`] does. A gateway uses it to pass a
+    /// request on in the serialization it arrived in.
+    pub async fn request_via_in(
+        &self,
+        receiver: &str,
+        serialization: &str,
+        request: RequestPrimitive,
+    ) -> Result<ResponsePrimitive, Error> {
+        let serializer = self
+            .link
+            .serializers
+            .get(Some(serialization))
+            .cloned()
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "no {serialization} serializer: add it to the builder (add_serializer)"
+                ))
+            })?;
+        self.send_via(receiver, serializer, request).await
+    }
+
+    /// How many times a request has been sent again under its `rqi`
+    /// ([`BindingBuilder::retry`](crate::BindingBuilder::retry)), over the binding's life.
+    pub fn retries(&self) -> u64 {
+        self.link.retries.load(Ordering::Relaxed)
+    }
+
+    async fn send_via(
+        &self,
+        receiver: &str,
+        serializer: Arc<dyn Serializer>,
         mut request: RequestPrimitive,
     ) -> Result<ResponsePrimitive, Error> {
         let entity = self.link.current().entity;
@@ -85,30 +126,37 @@ impl Originator {
             "an entity without an ID can only register",
         ))?;
         fill_originator(&mut request, &me);
-        let serialization = self.link.serializers.default_serializer().name();
         let topic = self.link.scheme.request_topic(&Hop {
             originator: &me,
             receiver,
             to: &request.to,
-            serialization,
+            serialization: serializer.name(),
         })?;
-        self.exchange(topic, request).await
+        self.exchange_in(topic, serializer.as_ref(), request).await
     }
 
     /// Publishes `request` on `topic` and waits for the response with its `rqi`.
     pub(crate) async fn exchange(
         &self,
         topic: String,
+        request: RequestPrimitive,
+    ) -> Result<ResponsePrimitive, Error> {
+        let serializer = Arc::clone(self.link.serializers.default_serializer());
+        self.exchange_in(topic, serializer.as_ref(), request).await
+    }
+
+    /// [`exchange`](Self::exchange) with the payload in `serializer`'s format.
+    async fn exchange_in(
+        &self,
+        topic: String,
+        serializer: &dyn Serializer,
         mut request: RequestPrimitive,
     ) -> Result<ResponsePrimitive, Error> {
         let link = &self.link;
         if request.rqi.is_empty() {
             request.rqi = link.request_ids.next_id();
         }
-        let payload = link
-            .serializers
-            .default_serializer()
-            .encode_request(&request)?;
+        let payload = serializer.encode_request(&request)?;
         if let Some(limit) = link.settings.max_message_size
             && payload.len() > limit
         {
@@ -141,17 +189,37 @@ impl Originator {
             "request sent"
         );
         let client = link.current().client;
+        let retry = link.settings.retry;
         let exchange = async {
             client
-                .publish(mqtt_topic, Bytes::clone(&payload), QoS::AtLeastOnce)
+                .publish(mqtt_topic.clone(), Bytes::clone(&payload), QoS::AtLeastOnce)
                 .await?;
-            match waiter {
-                Some(waiter) => waiter.receive().await,
-                None => Ok(ResponsePrimitive::answering(
+            let Some(waiter) = waiter else {
+                return Ok(ResponsePrimitive::answering(
                     &request,
                     ResponseStatusCode::ACCEPTED,
-                )),
+                ));
+            };
+            let mut response = std::pin::pin!(waiter.receive());
+            if let Some(retry) = retry {
+                for attempt in 1..=retry.max_retries() {
+                    match tokio::time::timeout(retry.after(), &mut response).await {
+                        Ok(result) => return result,
+                        Err(_) => {
+                            link.retries.fetch_add(1, Ordering::Relaxed);
+                            debug!(rqi = %request.rqi, attempt, "no response yet: request sent again");
+                            client
+                                .publish(
+                                    mqtt_topic.clone(),
+                                    Bytes::clone(&payload),
+                                    QoS::AtLeastOnce,
+                                )
+                                .await?;
+                        }
+                    }
+                }
             }
+            response.await
         };
         match tokio::time::timeout(deadline, exchange).await {
             Ok(result) => result,
