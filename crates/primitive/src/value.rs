@@ -277,6 +277,12 @@ impl Map {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
+
+    /// The members in order, values mutable (to rewrite content in place, as a
+    /// gateway does).
+    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&str, &mut Value)> {
+        self.entries.iter_mut().map(|(k, v)| (k.as_str(), v))
+    }
 }
 
 impl IntoIterator for Map {
@@ -507,6 +513,21 @@ mod tests {
         let keys: Vec<_> = m.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["rn", "api"]);
         assert_eq!(m.get("rn"), Some(&Value::from("b")));
+    }
+
+    #[test]
+    fn iter_mut_changes_values_in_place_and_in_order() {
+        let mut m = Map::new();
+        m.insert("rn", "a");
+        m.insert("lbl", "x");
+        for (key, value) in m.iter_mut() {
+            *value = Value::from(format!("{key}!"));
+        }
+        let all: Vec<_> = m
+            .iter()
+            .map(|(k, v)| (k, v.as_str().unwrap_or("")))
+            .collect();
+        assert_eq!(all, [("rn", "rn!"), ("lbl", "lbl!")]);
     }
 
     #[test]

@@ -89,6 +89,11 @@ impl Suite {
         }
     }
 
+    /// The pointOfAccess of an AE on the suite's broker: `mqtt://127.0.0.1:<port>`.
+    pub fn poa(&self) -> String {
+        format!("mqtt://127.0.0.1:{}", self.broker.ports().mqtt)
+    }
+
     /// ACME's log, the last lines, for assertion messages.
     pub fn acme_log(&self) -> String {
         self.acme.log_tail(60)
@@ -151,7 +156,8 @@ pub fn content(root: &str, attributes: &[(&str, Value)]) -> Value {
 }
 
 /// The AE create for resource name `rn`, asking for the AE-ID `fr` (`Cxyz`, or
-/// `C` for one ACME assigns), with ACME's broker as pointOfAccess and
+/// `C` for one ACME assigns), with the suite's broker as pointOfAccess (ACME's own,
+/// or the one a gateway in front of ACME uses) and
 /// `serialization` as the one it should notify in.
 pub fn ae_create(suite: &Suite, rn: &str, fr: &str, serialization: &str) -> RequestPrimitive {
     let csz = match serialization {
@@ -170,7 +176,7 @@ pub fn ae_create(suite: &Suite, rn: &str, fr: &str, serialization: &str) -> Requ
                 ("api", "Nonem2m-mqtt.interop".into()),
                 ("rr", true.into()),
                 ("srv", Value::List(vec!["3".into()])),
-                ("poa", Value::List(vec![suite.acme.mqtt_poa().into()])),
+                ("poa", Value::List(vec![suite.poa().into()])),
                 ("csz", Value::List(vec![csz.into()])),
             ],
         ),
