@@ -1,10 +1,16 @@
 //! The oneM2M HTTP binding (TS-0009 V3.9.1).
 //!
-//! This crate is the IO-free part: [`HttpMapping`] maps request and response
-//! primitives to [`http`] messages and back, as pure functions, with the body (the
-//! content alone, TS-0009 6.5) in JSON, XML or CBOR through
-//! [`onem2m_serialization::Serializer::encode_content`]. A client and a server put these
-//! messages on a connection; they are built on this mapping, not in it.
+//! [`HttpMapping`] maps request and response primitives to [`http`] messages and back,
+//! as pure functions, with the body (the content alone, TS-0009 6.5) in JSON, XML or
+//! CBOR through [`onem2m_serialization::Serializer::encode_content`]. It does no IO and
+//! is all there is with `default-features = false`.
+//!
+//! On top of it, over HTTP/1.1 with hyper (plain `http`, no TLS):
+//! - `HttpOriginator` (cargo feature `client`, on by default) sends request primitives
+//!   on pooled keep-alive connections and returns the response primitives; it is also a
+//!   `tower::Service<RequestPrimitive>`;
+//! - `HttpServer` (cargo feature `server`, on by default) receives requests and answers
+//!   them with an `HttpHandler`: a closure, or a tower service in `ServiceHandler`.
 //!
 //! ```
 //! use onem2m_http_binding::{BodyFormat, HttpMapping};
@@ -26,10 +32,20 @@
 //!
 //! The mapping table, and what is not mapped and why: `docs/http-binding.md`.
 
+#[cfg(any(feature = "client", feature = "server"))]
+mod body;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod error;
 pub mod mapping;
+#[cfg(feature = "server")]
+pub mod server;
 
+#[cfg(feature = "client")]
+pub use client::{ClientError, HttpOriginator};
 pub use error::Error;
 pub use mapping::HttpMapping;
 pub use mapping::media_type::{BodyFormat, ContentType};
 pub use mapping::request::IncomingRequest;
+#[cfg(feature = "server")]
+pub use server::{HttpHandler, HttpServer, ServerError, ServerOptions, ServiceHandler};
