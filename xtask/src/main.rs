@@ -12,10 +12,13 @@
 //!   process, 1,000 concurrent AEs, bridged brokers) with their counts.
 //! - `cargo xtask bench [--quick]`: release build, then `m2m bench --compare` (ours against
 //!   the broker's floor, rumqttc + serde_json and Python paho-mqtt; `docs/benchmarks.md`).
+//! - `cargo xtask gateway-bench [--requests N]`: p50/p99 of a RETRIEVE through `m2m
+//!   gateway`, over ACME's own MQTT binding and over plain HTTP, in one run.
 
 mod bench;
 mod deny;
 mod fuzz;
+mod gateway_bench;
 mod run;
 mod soak;
 
@@ -29,8 +32,9 @@ fn main() -> ExitCode {
         Some("deny") => deny::run(&args[1..]),
         Some("soak") => soak::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("gateway-bench") => gateway_bench::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask <ci | fuzz [--seconds N] [--runs N] [TARGET...] | deny [--manifest-path PATH] [CHECK...] | soak [--release] | bench [--quick] [M2M BENCH FLAGS...]>".to_owned(),
+            "usage: cargo xtask <ci | fuzz [--seconds N] [--runs N] [TARGET...] | deny [--manifest-path PATH] [CHECK...] | soak [--release] | bench [--quick] [M2M BENCH FLAGS...] | gateway-bench [--requests N]>".to_owned(),
         ),
     };
     match result {

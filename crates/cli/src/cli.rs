@@ -81,6 +81,12 @@ pub enum Command {
     Request(RequestArgs),
     /// Run an AE that prints every request (notification) it receives and answers 2000.
     Listen(ListenArgs),
+    /// Put a TS-0010 MQTT front on a CSE reached over HTTP, until Ctrl-C.
+    ///
+    /// Requests AEs publish for the CSE (--cse-id) go to it over HTTP; the CSE's
+    /// requests to AEs (notifications) come to the gateway's HTTP endpoint, written
+    /// into each AE's poa when it registers, and go on over MQTT.
+    Gateway(GatewayArgs),
     /// The quickstart: broker, demo CSE and an AE, with every MQTT message printed.
     ///
     /// Exits 0 only when every step got the status it expects.
@@ -181,6 +187,32 @@ pub struct ListenArgs {
     /// Stop after this many requests
     #[arg(long)]
     pub count: Option<u64>,
+}
+
+/// `m2m gateway`.
+#[derive(Debug, Clone, Args)]
+pub struct GatewayArgs {
+    /// Broker URL of the MQTT side [default: --url]
+    #[arg(long)]
+    pub mqtt: Option<String>,
+    /// The CSE's HTTP base URL, e.g. http://127.0.0.1:8080
+    #[arg(long)]
+    pub http: String,
+    /// Address of the endpoint the CSE sends its requests to AEs to (port 0: a free one)
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// The endpoint's URL as the CSE reaches it [default: http://<listen address>]
+    #[arg(long)]
+    pub public_url: Option<String>,
+    /// Serve together with the other gateways of this $share group (needs --client-id)
+    #[arg(long)]
+    pub share_group: Option<String>,
+    /// MQTT client id [default: the CSE-ID's]
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Connect with Clean Session (the broker keeps nothing for this gateway while it is away)
+    #[arg(long)]
+    pub clean_session: bool,
 }
 
 /// `m2m demo`.

@@ -7,6 +7,7 @@
 //! - `m2m cse`: the demo CSE (`onem2m-demo-cse`), an example, not a full CSE.
 //! - `m2m request`: curl for oneM2M over MQTT.
 //! - `m2m listen`: an AE that prints what it receives.
+//! - `m2m gateway`: an MQTT front for a CSE reached over HTTP (`onem2m-gateway`).
 //! - `m2m bench`: the benchmark harness (`onem2m-bench`, `docs/benchmarks.md`).
 //!
 //! Settings come from flags, then environment variables (`M2M_URL`,
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Cse(args) => commands::cse::run(&settings, args, &mut out).await,
         Command::Request(args) => commands::request::run(&settings, args, &mut out).await,
         Command::Listen(args) => commands::listen::run(&settings, args, &mut out).await,
+        Command::Gateway(args) => commands::gateway::run(&settings, args, &mut out).await,
         Command::Bench(args) => commands::bench::run(&settings, args, &mut out).await,
         Command::Demo(args) => {
             let options = DemoOptions {
