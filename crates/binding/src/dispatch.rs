@@ -142,12 +142,15 @@ fn deliver_response(link: &Link, topic: &str, response: Box<ResponsePrimitive>) 
         "response received"
     );
     if let Err(response) = link.pending.resolve(*response) {
-        warn!(
-            rqi = response.rqi.as_deref().unwrap_or(""),
-            rsc = response.rsc.code(),
-            topic,
-            "response nobody waits for (timed out, or never sent from here): dropped"
-        );
+        let rqi = response.rqi.as_deref().unwrap_or("");
+        let rsc = response.rsc.code();
+        const DROPPED: &str =
+            "response nobody waits for (timed out, or never sent from here): dropped";
+        if link.settings.expects_stray_responses {
+            debug!(rqi, rsc, topic, "{DROPPED}");
+        } else {
+            warn!(rqi, rsc, topic, "{DROPPED}");
+        }
     }
 }
 

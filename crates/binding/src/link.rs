@@ -26,6 +26,10 @@ pub(crate) struct Settings {
     pub(crate) max_concurrent_requests: usize,
     /// When a request without a response is sent again, if ever.
     pub(crate) retry: Option<RetryPolicy>,
+    /// Whether responses meant for someone else are expected here: a member of a
+    /// shared subscription sees the responses of every member, and a retried request
+    /// can be answered twice.
+    pub(crate) expects_stray_responses: bool,
 }
 
 /// The MQTT client in use and the identity it connects as; both change once, when an

@@ -412,6 +412,7 @@ impl BindingBuilder {
                 ));
             }
         };
+        let expects_stray_responses = self.share_group.is_some() || self.retry.is_some();
         let scheme: Arc<dyn TopicScheme> = match self.share_group {
             Some(group) => {
                 let shared = SharedSubscriptions::from_arc(self.scheme, group)?;
@@ -468,6 +469,7 @@ impl BindingBuilder {
                     drain_timeout: self.drain_timeout,
                     max_concurrent_requests: self.max_concurrent_requests,
                     retry: self.retry,
+                    expects_stray_responses,
                 },
             },
             pipeline,
