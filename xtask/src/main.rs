@@ -12,10 +12,13 @@
 //!   process, 1,000 concurrent AEs, bridged brokers) with their counts.
 //! - `cargo xtask bench [--quick]`: release build, then `m2m bench --compare` (ours against
 //!   the broker's floor, rumqttc + serde_json and Python paho-mqtt; `docs/benchmarks.md`).
+//! - `cargo xtask cluster [--debug]`: the three-node RabbitMQ cluster tests, then their
+//!   figures against one RabbitMQ node and Mosquitto (`docs/scaling.md`).
 //! - `cargo xtask gateway-bench [--requests N]`: p50/p99 of a RETRIEVE through `m2m
 //!   gateway`, over ACME's own MQTT binding and over plain HTTP, in one run.
 
 mod bench;
+mod cluster;
 mod deny;
 mod fuzz;
 mod gateway_bench;
@@ -32,9 +35,10 @@ fn main() -> ExitCode {
         Some("deny") => deny::run(&args[1..]),
         Some("soak") => soak::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("cluster") => cluster::run(&args[1..]),
         Some("gateway-bench") => gateway_bench::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask <ci | fuzz [--seconds N] [--runs N] [TARGET...] | deny [--manifest-path PATH] [CHECK...] | soak [--release] | bench [--quick] [M2M BENCH FLAGS...] | gateway-bench [--requests N]>".to_owned(),
+            "usage: cargo xtask <ci | fuzz [--seconds N] [--runs N] [TARGET...] | deny [--manifest-path PATH] [CHECK...] | soak [--release] | bench [--quick] [M2M BENCH FLAGS...] | cluster [--debug] | gateway-bench [--requests N]>".to_owned(),
         ),
     };
     match result {

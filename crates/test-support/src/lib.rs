@@ -13,6 +13,9 @@
 //! - [`TestChild`]: one test of the running binary re-run as a child process;
 //!   [`Memory`] reads a process's resident memory; [`ensure_open_files`] raises
 //!   the open-files limit for load tests.
+//! - [`RabbitCluster`], [`RabbitNode`]: RabbitMQ with its MQTT plugin, a cluster
+//!   of nodes or one alone, on loopback; [`require_rabbitmq_cluster!`] skips (or
+//!   fails, with `ONEM2M_REQUIRE_RABBITMQ=1`) when it is not installed.
 //! - [`raw_mqtt`]: hand-written MQTT 3.1.1 packets and a scripted client, to test
 //!   transports and brokers independently of the project's MQTT session.
 
@@ -27,6 +30,7 @@ mod listen_port;
 mod mosquitto;
 mod pki;
 mod proc_status;
+mod rabbitmq;
 pub mod raw_mqtt;
 mod skip;
 mod test_child;
@@ -44,5 +48,6 @@ pub use mosquitto::{
 };
 pub use pki::{SERVER_NAMES, TestPki};
 pub use proc_status::Memory;
+pub use rabbitmq::{REQUIRE_RABBITMQ_ENV, RabbitCluster, RabbitNode, RabbitPorts, RabbitStart};
 pub use skip::{REQUIRE_MOSQUITTO_ENV, skip_or_fail, skip_or_fail_for};
 pub use test_child::TestChild;
