@@ -394,12 +394,16 @@ impl ParamSet {
 }
 
 /// Collects the parameters of a request as a decoder finds them.
+///
+/// The mandatory `op`, `to` and `rqi` go straight into the request, with a flag each
+/// saying they were given: [`Self::finish`] then moves the request out once (it is
+/// several hundred bytes) instead of rebuilding it.
 #[derive(Debug, Default)]
 pub struct RequestFields {
     req: RequestPrimitive,
-    op: Option<Operation>,
-    to: Option<String>,
-    rqi: Option<String>,
+    has_op: bool,
+    has_to: bool,
+    has_rqi: bool,
 }
 
 impl RequestFields {
@@ -424,11 +428,18 @@ impl RequestFields {
         match param {
             Op => {
                 let code = int("op", &value)?;
-                self.op = Some(Operation::try_from(code).map_err(invalid("op"))?);
+                r.op = Operation::try_from(code).map_err(invalid("op"))?;
+                self.has_op = true;
             }
-            To => self.to = Some(string("to", value)?),
+            To => {
+                r.to = string("to", value)?;
+                self.has_to = true;
+            }
             Fr => r.fr = Some(string("fr", value)?),
-            Rqi => self.rqi = Some(string("rqi", value)?),
+            Rqi => {
+                r.rqi = string("rqi", value)?;
+                self.has_rqi = true;
+            }
             Ty => r.ty = Some(resource_type("ty", &value)?),
             Pc => r.pc = Some(value),
             Rids => r.rids = Some(string_list("rids", value)?),
@@ -468,11 +479,16 @@ impl RequestFields {
 
     /// The request, once `op`, `to` and `rqi` were seen.
     pub fn finish(self) -> Result<RequestPrimitive, Error> {
-        let mut req = self.req;
-        req.op = self.op.ok_or(Error::MissingParameter("op"))?;
-        req.to = self.to.ok_or(Error::MissingParameter("to"))?;
-        req.rqi = self.rqi.ok_or(Error::MissingParameter("rqi"))?;
-        Ok(req)
+        for (given, name) in [
+            (self.has_op, "op"),
+            (self.has_to, "to"),
+            (self.has_rqi, "rqi"),
+        ] {
+            if !given {
+                return Err(Error::MissingParameter(name));
+            }
+        }
+        Ok(self.req)
     }
 }
 
@@ -583,9 +599,13 @@ pub fn int(name: &str, value: &Value) -> Result<i64, Error> {
 /// A string; an integer is accepted and written in decimal (some peers send a numeric
 /// `rqi`).
 pub fn string(name: &str, value: Value) -> Result<String, Error> {
-    value
-        .into_lenient_string()
-        .map_err(|other| wrong(name, "a string", &other))
+    match value {
+        // The common case, taken without a call.
+        Value::Text(text) => Ok(text),
+        other => other
+            .into_lenient_string()
+            .map_err(|other| wrong(name, "a string", &other)),
+    }
 }
 
 /// A boolean; the XML texts `true`/`false`/`1`/`0` are accepted too.

@@ -113,6 +113,24 @@ impl OwnCodec {
         header: FixedHeader,
         buf: &mut BytesMut,
     ) -> Result<Option<Packet>, Error> {
+        let frame_len = header.frame_len();
+        let (qos, layout) = match self.check_publish(header, buf) {
+            Ok(Some(checked)) => checked,
+            Ok(None) => return Ok(None),
+            Err(error) => return failed(error),
+        };
+        let publish = Publish::split(header.byte1, qos, frame_len, layout, buf);
+        Ok(Some(Packet::Publish(publish)))
+    }
+
+    /// Every check of a PUBLISH, on the borrowed bytes; `Ok(None)` when the
+    /// frame is not whole yet.
+    #[inline(always)]
+    fn check_publish(
+        &self,
+        header: FixedHeader,
+        buf: &mut BytesMut,
+    ) -> Result<Option<(QoS, publish::Layout)>, Error> {
         let qos = publish::qos_of(header.byte1)?;
         let frame_len = header.frame_len();
         self.too_large(frame_len)?;
@@ -120,8 +138,8 @@ impl OwnCodec {
             need_more(buf, frame_len);
             return Ok(None);
         }
-        let publish = Publish::decode(header.byte1, qos, header.header_len, frame_len, buf)?;
-        Ok(Some(Packet::Publish(publish)))
+        let layout = Publish::check(qos, header.header_len, frame_len, buf)?;
+        Ok(Some((qos, layout)))
     }
 
     #[inline]
@@ -205,6 +223,17 @@ impl OwnCodec {
         buf.advance(frame_len);
         Ok(Some(packet))
     }
+}
+
+/// Returns `error` from out of line. Written into the decoder's result in
+/// place, the errors shared their stores with the decoded PUBLISH: the
+/// compiler then wrote the packet's first field in pieces of 1, 4, 2 and 1
+/// bytes, like an error's fields, and the caller's 16-byte loads of it
+/// waited for those stores (fewer instructions, more time per packet).
+#[cold]
+#[inline(never)]
+fn failed(error: Error) -> Result<Option<Packet>, Error> {
+    Err(error)
 }
 
 /// Makes room for the rest of a frame: once per packet that arrives in

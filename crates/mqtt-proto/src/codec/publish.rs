@@ -40,22 +40,27 @@ pub(crate) fn qos_of(byte1: u8) -> Result<QoS, Error> {
     Ok(qos)
 }
 
+/// Where the parts of a checked PUBLISH lie in its frame.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout {
+    topic_at: usize,
+    topic_end: usize,
+    payload_at: usize,
+    pkid: Option<PacketId>,
+}
+
 impl Publish {
-    /// Decodes the PUBLISH at the front of `buf`, whose fixed header (first
+    /// Checks the PUBLISH at the front of `buf`, whose fixed header (first
     /// byte checked by [`qos_of`]) is `header_len` bytes long and which
-    /// `buf` holds whole: `frame_len <= buf.len()`.
-    ///
-    /// Every check runs on the borrowed bytes; only then is the frame split
-    /// off, once, and the topic and payload cut from it: two reference
-    /// counts, no copy.
+    /// `buf` holds whole: `frame_len <= buf.len()`. Every check runs on the
+    /// borrowed bytes, before anything is split off.
     #[inline(always)]
-    pub(crate) fn decode(
-        byte1: u8,
+    pub(crate) fn check(
         qos: QoS,
         header_len: usize,
         frame_len: usize,
-        buf: &mut BytesMut,
-    ) -> Result<Self, Error> {
+        buf: &[u8],
+    ) -> Result<Layout, Error> {
         let body = buf.get(header_len..frame_len).unwrap_or_default();
         let Some((topic_len, rest)) = body.split_first_chunk::<2>() else {
             return Err(truncated("topic name"));
@@ -83,21 +88,36 @@ impl Publish {
         };
         let topic_at = header_len + 2;
         let topic_end = topic_at + topic_len;
-        let mut payload = buf.split_to(frame_len).freeze();
-        // `clone` + `truncate` + `advance` is `slice` without its re-checks.
-        let mut topic = payload.clone();
-        topic.truncate(topic_end);
-        topic.advance(topic_at);
-        payload.advance(topic_end + pkid_len);
-        let topic = Topic::from_validated(topic);
-        Ok(Self {
+        Ok(Layout {
+            topic_at,
+            topic_end,
+            payload_at: topic_end + pkid_len,
+            pkid,
+        })
+    }
+
+    /// Splits the PUBLISH that [`Self::check`] passed off `buf`, once, and
+    /// cuts the topic and payload from it: two reference counts, no copy.
+    #[inline(always)]
+    pub(crate) fn split(
+        byte1: u8,
+        qos: QoS,
+        frame_len: usize,
+        layout: Layout,
+        buf: &mut BytesMut,
+    ) -> Self {
+        let frame = buf.split_to(frame_len).freeze();
+        let topic = frame.slice(layout.topic_at..layout.topic_end);
+        let mut payload = frame;
+        payload.advance(layout.payload_at);
+        Self {
             dup: byte1 & DUP != 0,
             qos,
             retain: byte1 & RETAIN != 0,
-            topic,
-            pkid,
+            topic: Topic::from_validated(topic),
+            pkid: layout.pkid,
             payload,
-        })
+        }
     }
 
     pub(crate) fn byte1(&self) -> u8 {

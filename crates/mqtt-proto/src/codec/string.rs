@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use bytes::Bytes;
 
-use super::topic_scan::scan_topic;
+use super::topic_scan::is_plain;
 use crate::Error;
 
 /// Longest string or binary field MQTT can carry (a 16-bit length prefix).
@@ -288,17 +288,27 @@ pub(crate) fn validate_topic_name(bytes: &[u8]) -> Result<(), Error> {
             len: bytes.len(),
         });
     }
-    let scan = scan_topic(bytes);
-    if scan.special {
-        return Err(if bytes.contains(&0) {
-            Error::NullCharacter { field: FIELD }
-        } else {
-            Error::InvalidTopicName {
-                reason: "wildcard in a topic name",
-            }
+    if is_plain(bytes) {
+        return Ok(());
+    }
+    check_unusual_topic_name(bytes)
+}
+
+/// The exact checks for a topic name that is not plain ASCII: out of line,
+/// since it is either an error or a topic with non-ASCII characters.
+#[cold]
+#[inline(never)]
+fn check_unusual_topic_name(bytes: &[u8]) -> Result<(), Error> {
+    const FIELD: &str = "topic name";
+    if bytes.contains(&0) {
+        return Err(Error::NullCharacter { field: FIELD });
+    }
+    if bytes.iter().any(|&b| matches!(b, b'+' | b'#')) {
+        return Err(Error::InvalidTopicName {
+            reason: "wildcard in a topic name",
         });
     }
-    if scan.non_ascii && std::str::from_utf8(bytes).is_err() {
+    if std::str::from_utf8(bytes).is_err() {
         return Err(Error::InvalidUtf8 { field: FIELD });
     }
     Ok(())

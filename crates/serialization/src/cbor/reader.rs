@@ -89,6 +89,11 @@ const HALF_FLOAT: u8 = 0xf9;
 const SINGLE_FLOAT: u8 = 0xfa;
 const DOUBLE_FLOAT: u8 = 0xfb;
 const BREAK: u8 = 0xff;
+/// Arguments below this are held in the initial byte itself.
+const SHORT_ARGUMENT: u8 = 24;
+/// The initial bytes of text strings under 24 bytes.
+const SHORT_TEXT_FIRST: u8 = MAJOR_TEXT << 5;
+const SHORT_TEXT_LAST: u8 = SHORT_TEXT_FIRST + SHORT_ARGUMENT - 1;
 
 /// The remaining members or items of a map or list.
 enum Remaining {
@@ -141,9 +146,54 @@ impl<'b> Reader<'b, '_> {
 
     /// Any value, whose maps and lists would sit at nesting `level`.
     ///
-    /// Dispatches on the initial byte itself: asking minicbor for the item's type first
-    /// would classify every item twice.
+    /// The items most values are (a text string under 24 bytes, an integer, a boolean, a
+    /// map, a list) are recognised from the initial byte alone; anything else, and
+    /// any error, takes the general path [`Self::any_value`], which reads the same item
+    /// again from the start. Inlined into the map and list readers, which call it for
+    /// every member.
+    #[inline(always)]
     fn value(&mut self, level: usize) -> Result<Value, Error> {
+        let at = self.dec.position();
+        match self.peek() {
+            Some(initial @ SHORT_TEXT_FIRST..=SHORT_TEXT_LAST) => {
+                if let Some((text, end)) = self.short_text(at, initial)
+                    && let Ok(text) = std::str::from_utf8(text)
+                {
+                    self.dec.set_position(end);
+                    return Ok(Value::Text(text.to_owned()));
+                }
+            }
+            Some(small @ 0..SHORT_ARGUMENT) => {
+                self.dec.set_position(at + 1);
+                return Ok(Value::Int(i64::from(small)));
+            }
+            // Integers with a longer argument, and negative ones; additional information
+            // 28 to 31 is reserved and left to the general path.
+            Some(0..28 | 0x20..0x3c) => return self.int().map(Value::Int),
+            Some(initial @ (FALSE | TRUE)) => {
+                self.dec.set_position(at + 1);
+                return Ok(Value::Bool(initial == TRUE));
+            }
+            Some(initial) if initial >> 5 == MAJOR_ARRAY => return self.list(level),
+            Some(initial) if initial >> 5 == MAJOR_MAP => return self.map(level),
+            _ => {}
+        }
+        self.any_value(level)
+    }
+
+    /// The content of the text string under 24 bytes whose initial byte, at `at`, is
+    /// `initial`, and where it ends; `None` when the input ends first.
+    #[inline(always)]
+    fn short_text(&self, at: usize, initial: u8) -> Option<(&'b [u8], usize)> {
+        let end = at + 1 + usize::from(initial & 0x1f);
+        let input: &'b [u8] = self.dec.input();
+        input.get(at + 1..end).map(|text| (text, end))
+    }
+
+    /// Any value (see [`Self::value`]), dispatched on the initial byte itself: asking
+    /// minicbor for the item's type first would classify every item twice.
+    #[inline(never)]
+    fn any_value(&mut self, level: usize) -> Result<Value, Error> {
         self.skip_tags()?;
         let at = self.dec.position();
         let initial = self.initial()?;
@@ -268,7 +318,29 @@ impl<'b> Reader<'b, '_> {
     /// A map key: a text string, or a byte string holding UTF-8 (TS-0004 8.5.2's own
     /// examples encode keys as byte strings). A known short name is recognised by its
     /// bytes, which spares checking them as UTF-8 and, in a map, copying them.
+    #[inline]
     fn key(&mut self) -> Result<Name<'b>, Error> {
+        // Keys are short text strings: read those here, the rest in `any_key`.
+        let at = self.dec.position();
+        if let Some(initial @ SHORT_TEXT_FIRST..=SHORT_TEXT_LAST) = self.peek()
+            && let Some((bytes, end)) = self.short_text(at, initial)
+        {
+            let name = match intern(bytes) {
+                Some(known) => Name::Known(known),
+                None => match std::str::from_utf8(bytes) {
+                    Ok(name) => Name::Other(Cow::Borrowed(name)),
+                    Err(_) => return self.any_key(),
+                },
+            };
+            self.dec.set_position(end);
+            return Ok(name);
+        }
+        self.any_key()
+    }
+
+    /// A map key of any form (see [`Self::key`]).
+    #[inline(never)]
+    fn any_key(&mut self) -> Result<Name<'b>, Error> {
         self.skip_tags()?;
         let at = self.dec.position();
         match self.definite_string()? {

@@ -595,3 +595,22 @@ fn content_deeper_than_the_limit_is_not_encoded() {
         Err(Error::TooDeep { limit: 64 })
     );
 }
+
+#[test]
+fn encoding_is_the_same_after_a_failed_and_after_a_large_encoding() {
+    // The writer reuses one buffer per thread: nothing of an earlier document, whole or
+    // half written, may leak into the next.
+    let req = samples::cin_create();
+    let expected = cbor().encode_request(&req).unwrap();
+    let mut bad = Map::new();
+    bad.insert("first", "written before the failure");
+    bad.insert("x", f64::NAN);
+    let bad = RequestPrimitive::update("x", "C", "r", Value::Map(bad));
+    assert!(cbor().encode_request(&bad).is_err());
+    assert_eq!(cbor().encode_request(&req).unwrap(), expected);
+    let large = RequestPrimitive::update("x", "C", "r", Value::from("y".repeat(100_000)));
+    let large_bytes = cbor().encode_request(&large).unwrap();
+    assert_eq!(cbor().decode_request(&large_bytes).unwrap(), large);
+    assert_eq!(cbor().encode_request(&req).unwrap(), expected);
+    assert_eq!(cbor().encode_content(&Value::Int(7)).unwrap()[..], [0x07]);
+}
