@@ -35,7 +35,8 @@ pub struct ClientConfig {
     /// Spacing of reconnect attempts.
     pub reconnect: ReconnectPolicy,
     /// Filters subscribed at the first connection and again whenever the
-    /// broker reports no session (`session_present == false`).
+    /// broker reports no session (`session_present == false`); shared ones
+    /// (`$share/...`) at every connection.
     pub subscriptions: Vec<SubscribeFilter>,
     /// Capacity of the event channel to the application. When it is full the
     /// driver stops reading from the socket (TCP pushes back on the broker)

@@ -683,9 +683,16 @@ impl DriverTask {
             return;
         }
         tracing::info!(session_present, "connected");
-        if (first || !session_present) && self.subscriptions.len() > 0 {
-            tracing::info!(filters = self.subscriptions.len(), "subscribing again");
-            let batches: Vec<_> = self.subscriptions.batches().collect();
+        let batches: Vec<_> = if first || !session_present {
+            self.subscriptions.batches().collect()
+        } else {
+            self.subscriptions.shared_batches()
+        };
+        if !batches.is_empty() {
+            tracing::info!(
+                filters = batches.iter().map(Vec::len).sum::<usize>(),
+                "subscribing again"
+            );
             for filters in batches {
                 match self.session.subscribe(filters.clone()) {
                     Ok(pkid) => {
