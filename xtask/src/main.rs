@@ -16,13 +16,17 @@
 //!   figures against one RabbitMQ node and Mosquitto (`docs/scaling.md`).
 //! - `cargo xtask gateway-bench [--requests N]`: p50/p99 of a RETRIEVE through `m2m
 //!   gateway`, over ACME's own MQTT binding and over plain HTTP, in one run.
+//! - `cargo xtask scale-bench [--requests N]`: requests per second and p50/p99 through
+//!   1, 2 and 3 `m2m gateway` members of one `$share` group (`docs/scaling.md`).
 
 mod bench;
 mod cluster;
 mod deny;
 mod fuzz;
 mod gateway_bench;
+mod requests_arg;
 mod run;
+mod scale_bench;
 mod soak;
 
 use std::process::ExitCode;
@@ -37,8 +41,9 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("cluster") => cluster::run(&args[1..]),
         Some("gateway-bench") => gateway_bench::run(&args[1..]),
+        Some("scale-bench") => scale_bench::run(&args[1..]),
         _ => Err(
-            "usage: cargo xtask <ci | fuzz [--seconds N] [--runs N] [TARGET...] | deny [--manifest-path PATH] [CHECK...] | soak [--release] | bench [--quick] [M2M BENCH FLAGS...] | cluster [--debug] | gateway-bench [--requests N]>".to_owned(),
+            "usage: cargo xtask <ci | fuzz [--seconds N] [--runs N] [TARGET...] | deny [--manifest-path PATH] [CHECK...] | soak [--release] | bench [--quick] [M2M BENCH FLAGS...] | cluster [--debug] | gateway-bench [--requests N] | scale-bench [--requests N]>".to_owned(),
         ),
     };
     match result {
