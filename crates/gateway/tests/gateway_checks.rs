@@ -79,15 +79,50 @@ async fn gateway(url: &str, cse_url: &str) -> Gateway {
         .unwrap()
 }
 
-fn rsc_of(payload: &[u8]) -> ResponseStatusCode {
-    JsonSerializer::new().decode_response(payload).unwrap().rsc
+/// The embedded broker, a stand-in CSE, and a gateway between them.
+struct Rig {
+    broker: EmbeddedBroker,
+    cse: StandIn,
+    gateway: Gateway,
+}
+
+impl Rig {
+    async fn start() -> Self {
+        let broker = broker().await;
+        let cse = StandIn::start().await;
+        let gateway = gateway(&broker.url(), &cse.server.url()).await;
+        Self {
+            broker,
+            cse,
+            gateway,
+        }
+    }
+}
+
+/// Publishes `request` by hand as the AE (a raw client, `client_id`) and returns the
+/// status of the answer the gateway publishes.
+async fn status_of_raw(
+    broker: &EmbeddedBroker,
+    client_id: &str,
+    request: &RequestPrimitive,
+) -> ResponseStatusCode {
+    let mut peer = raw_client(addr_of(&broker.url()), client_id, "/oneM2M/resp/#").await;
+    let payload = JsonSerializer::new().encode_request(request).unwrap();
+    peer.publish_qos1(1, REQUEST_TOPIC, &payload).await.unwrap();
+    let answer = expect_on(&mut peer, RESPONSE_TOPIC).await;
+    JsonSerializer::new()
+        .decode_response(&answer.payload)
+        .unwrap()
+        .rsc
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_reach_the_cse_over_http_unchanged_and_its_answer_comes_back() {
-    let broker = broker().await;
-    let cse = StandIn::start().await;
-    let gateway = gateway(&broker.url(), &cse.server.url()).await;
+    let Rig {
+        broker,
+        cse,
+        gateway,
+    } = Rig::start().await;
     let ae = mqtt_side(&broker.url())
         .ae_id(AE_ID)
         .registrar(CSE_ID)
@@ -111,38 +146,34 @@ async fn requests_reach_the_cse_over_http_unchanged_and_its_answer_comes_back() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_request_is_4008_and_never_reaches_the_cse() {
-    let broker = broker().await;
-    let cse = StandIn::start().await;
-    let gateway = gateway(&broker.url(), &cse.server.url()).await;
-    let mut peer = raw_client(addr_of(&broker.url()), "peer", "/oneM2M/resp/#").await;
+    let Rig {
+        broker,
+        cse,
+        gateway,
+    } = Rig::start().await;
     let mut request = retrieve("expired-1");
     request.rqet = Some(AbsRelTimestamp::Absolute(
         Timestamp::now().add_millis(-1000),
     ));
-    let payload = JsonSerializer::new().encode_request(&request).unwrap();
-    peer.publish_qos1(1, REQUEST_TOPIC, &payload).await.unwrap();
-    let answer = expect_on(&mut peer, RESPONSE_TOPIC).await;
-    assert_eq!(rsc_of(&answer.payload), ResponseStatusCode::REQUEST_TIMEOUT);
+    assert_eq!(
+        status_of_raw(&broker, "peer", &request).await,
+        ResponseStatusCode::REQUEST_TIMEOUT
+    );
     assert!(cse.seen().is_empty(), "{:?}", cse.seen());
     gateway.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spoofed_originator_is_4103_and_never_reaches_the_cse() {
-    let broker = broker().await;
-    let cse = StandIn::start().await;
-    let gateway = gateway(&broker.url(), &cse.server.url()).await;
-    let mut mallory = raw_client(addr_of(&broker.url()), "mallory", "/oneM2M/resp/#").await;
+    let Rig {
+        broker,
+        cse,
+        gateway,
+    } = Rig::start().await;
     let mut request = retrieve("spoof-1");
     request.fr = Some("CAdmin".into());
-    let payload = JsonSerializer::new().encode_request(&request).unwrap();
-    mallory
-        .publish_qos1(1, REQUEST_TOPIC, &payload)
-        .await
-        .unwrap();
-    let answer = expect_on(&mut mallory, RESPONSE_TOPIC).await;
     assert_eq!(
-        rsc_of(&answer.payload),
+        status_of_raw(&broker, "mallory", &request).await,
         ResponseStatusCode::ORIGINATOR_HAS_NO_PRIVILEGE
     );
     assert!(cse.seen().is_empty(), "{:?}", cse.seen());
@@ -151,9 +182,11 @@ async fn a_spoofed_originator_is_4103_and_never_reaches_the_cse() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redelivered_request_reaches_the_cse_once_and_is_answered_twice() {
-    let broker = broker().await;
-    let cse = StandIn::start().await;
-    let gateway = gateway(&broker.url(), &cse.server.url()).await;
+    let Rig {
+        broker,
+        cse,
+        gateway,
+    } = Rig::start().await;
     let mut peer = raw_client(addr_of(&broker.url()), "peer", "/oneM2M/resp/#").await;
     let payload = JsonSerializer::new()
         .encode_request(&retrieve("dup-1"))
@@ -190,9 +223,11 @@ async fn a_cse_that_cannot_be_reached_is_5103_at_the_ae() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cse_reaches_an_ae_through_the_endpoint_and_gets_its_answer() {
-    let broker = broker().await;
-    let cse = StandIn::start().await;
-    let gateway = gateway(&broker.url(), &cse.server.url()).await;
+    let Rig {
+        broker,
+        cse,
+        gateway,
+    } = Rig::start().await;
     let received = Arc::new(Mutex::new(Vec::new()));
     let record = Arc::clone(&received);
     let ae = mqtt_side(&broker.url())
@@ -251,9 +286,12 @@ async fn the_cse_reaches_an_ae_through_the_endpoint_and_gets_its_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_endpoint_answers_4004_off_its_paths_and_5103_for_an_absent_ae() {
-    let broker = broker().await;
-    let cse = StandIn::start().await;
-    let gateway = gateway(&broker.url(), &cse.server.url()).await;
+    // The broker and the stand-in CSE must live as long as the gateway.
+    let Rig {
+        broker: _broker,
+        cse: _cse,
+        gateway,
+    } = Rig::start().await;
     let endpoint = HttpOriginator::new(gateway.endpoint()).unwrap();
     let mut stray = RequestPrimitive::retrieve("cse-in/somewhere", CSE_ID, "stray-1");
     stray.rvi = Some(onem2m_primitive::ReleaseVersion::V3);
