@@ -144,40 +144,38 @@ async fn requests_reach_the_cse_over_http_unchanged_and_its_answer_comes_back() 
     gateway.shutdown().await;
 }
 
+/// Publishes `request` by hand as `client_id` through a fresh rig and checks that the
+/// gateway itself answers `rsc` and the CSE never sees it.
+async fn refused_before_the_cse(
+    client_id: &str,
+    request: RequestPrimitive,
+    rsc: ResponseStatusCode,
+) {
+    let rig = Rig::start().await;
+    assert_eq!(status_of_raw(&rig.broker, client_id, &request).await, rsc);
+    assert!(rig.cse.seen().is_empty(), "{:?}", rig.cse.seen());
+    rig.gateway.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_request_is_4008_and_never_reaches_the_cse() {
-    let Rig {
-        broker,
-        cse,
-        gateway,
-    } = Rig::start().await;
     let mut request = retrieve("expired-1");
     request.rqet = Some(AbsRelTimestamp::Absolute(
         Timestamp::now().add_millis(-1000),
     ));
-    assert_eq!(
-        status_of_raw(&broker, "peer", &request).await,
-        ResponseStatusCode::REQUEST_TIMEOUT
-    );
-    assert!(cse.seen().is_empty(), "{:?}", cse.seen());
-    gateway.shutdown().await;
+    refused_before_the_cse("peer", request, ResponseStatusCode::REQUEST_TIMEOUT).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spoofed_originator_is_4103_and_never_reaches_the_cse() {
-    let Rig {
-        broker,
-        cse,
-        gateway,
-    } = Rig::start().await;
     let mut request = retrieve("spoof-1");
     request.fr = Some("CAdmin".into());
-    assert_eq!(
-        status_of_raw(&broker, "mallory", &request).await,
-        ResponseStatusCode::ORIGINATOR_HAS_NO_PRIVILEGE
-    );
-    assert!(cse.seen().is_empty(), "{:?}", cse.seen());
-    gateway.shutdown().await;
+    refused_before_the_cse(
+        "mallory",
+        request,
+        ResponseStatusCode::ORIGINATOR_HAS_NO_PRIVILEGE,
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
