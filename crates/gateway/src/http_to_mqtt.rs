@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use onem2m_binding::Originator;
 use onem2m_http_binding::{HttpHandler, IncomingRequest};
-use onem2m_primitive::{ResponsePrimitive, ResponseStatusCode};
+use onem2m_primitive::{ResponsePrimitive, ResponseStatusCode, debug_info};
 use tracing::debug;
 
 use crate::poa::PoaRewriter;
@@ -45,13 +45,21 @@ impl HttpHandler for ForwardToMqtt {
             PoaRewriter::restore(pc);
         }
         debug!(op = request.op.name(), %ae_id, rqi = %request.rqi, "to the AE over MQTT");
+        // What an error answer needs of the request (its rqi, fr, rvi), kept before the
+        // request moves on.
+        let unanswered =
+            ResponsePrimitive::answering(&request, ResponseStatusCode::TARGET_NOT_REACHABLE);
         match self
             .originator
-            .request_via_in(&ae_id, response_format.name(), request.clone())
+            .request_via_in(&ae_id, response_format.name(), request)
             .await
         {
             Ok(response) => response,
-            Err(e) => ResponsePrimitive::error(&request, e.status_code(), format!("gateway: {e}")),
+            Err(e) => ResponsePrimitive {
+                rsc: e.status_code(),
+                pc: Some(debug_info(format!("gateway: {e}"))),
+                ..unanswered
+            },
         }
     }
 }

@@ -128,21 +128,23 @@ impl Handler for ForwardToHttp {
             );
         };
         let ae_create = request.op == Operation::Create && request.ty == Some(ResourceType::AE);
-        let mut written_for = None;
-        let ae_id = if ae_create {
-            requested_ae_id(&request).unwrap_or_default().to_owned()
+        let sets_poa = request.op == Operation::Update
+            && request.pc.as_ref().is_some_and(PoaRewriter::sets_poa);
+        // Only AE creates and poa updates are rewritten: other requests pass as they are.
+        let written_for = if ae_create || sets_poa {
+            let ae_id = if ae_create {
+                requested_ae_id(&request).unwrap_or_default().to_owned()
+            } else {
+                request.fr.clone().unwrap_or_default()
+            };
+            let rewritten = request
+                .pc
+                .as_mut()
+                .is_some_and(|pc| self.rewriter.rewrite_ae(pc, &ae_id));
+            (ae_create && rewritten).then_some(ae_id)
         } else {
-            request.fr.clone().unwrap_or_default()
+            None
         };
-        if let Some(pc) = request.pc.as_mut() {
-            if ae_create {
-                if self.rewriter.rewrite_ae(pc, &ae_id) {
-                    written_for = Some(ae_id);
-                }
-            } else if request.op == Operation::Update && PoaRewriter::sets_poa(pc) {
-                self.rewriter.rewrite_ae(pc, &ae_id);
-            }
-        }
         let mut response = self.forward(&request, format).await;
         if let Some(written_for) = written_for
             && response.rsc == ResponseStatusCode::CREATED

@@ -88,8 +88,11 @@ impl PoaRewriter {
 
     /// Whether the AE representation in `pc` sets its `poa` (an update that does not
     /// leaves it alone).
-    pub fn sets_poa(pc: &mut Value) -> bool {
-        ae_representation(pc).is_some_and(|ae| ae.contains_key(POA))
+    pub fn sets_poa(pc: &Value) -> bool {
+        pc.as_map()
+            .and_then(|pc| pc.get(AE))
+            .and_then(Value::as_map)
+            .is_some_and(|ae| ae.contains_key(POA))
     }
 
     /// Puts back, anywhere in `pc`, the points of access that gateway `poa`s stand for

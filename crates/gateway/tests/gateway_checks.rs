@@ -99,6 +99,12 @@ impl Rig {
     }
 }
 
+/// The `to` of a request the CSE sends to the poa the gateway writes for `ae_id`.
+fn target_of(gateway: &Gateway, ae_id: &str, originals: &[String]) -> String {
+    let poa = PoaRewriter::new(gateway.endpoint()).poa_for(ae_id, originals);
+    poa[gateway.endpoint().len() + 1..].to_owned()
+}
+
 /// Publishes `request` by hand as the AE (a raw client, `client_id`) and returns the
 /// status of the answer the gateway publishes.
 async fn status_of_raw(
@@ -118,12 +124,8 @@ async fn status_of_raw(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_reach_the_cse_over_http_unchanged_and_its_answer_comes_back() {
-    let Rig {
-        broker,
-        cse,
-        gateway,
-    } = Rig::start().await;
-    let ae = mqtt_side(&broker.url())
+    let rig = Rig::start().await;
+    let ae = mqtt_side(&rig.broker.url())
         .ae_id(AE_ID)
         .registrar(CSE_ID)
         .build()
@@ -134,14 +136,14 @@ async fn requests_reach_the_cse_over_http_unchanged_and_its_answer_comes_back() 
     let response = ae.originator().request(request.clone()).await.unwrap();
     assert_eq!(response.rsc, ResponseStatusCode::OK);
     assert_eq!(response.rqi.as_deref(), Some("through-1"));
-    let seen = cse.seen();
+    let seen = rig.cse.seen();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].to, request.to);
     assert_eq!(seen[0].fr, request.fr);
     assert_eq!(seen[0].rqi, request.rqi);
     assert_eq!(seen[0].rcn, request.rcn);
     ae.shutdown().await;
-    gateway.shutdown().await;
+    rig.gateway.shutdown().await;
 }
 
 /// Publishes `request` by hand as `client_id` through a fresh rig and checks that the
@@ -180,12 +182,8 @@ async fn a_spoofed_originator_is_4103_and_never_reaches_the_cse() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redelivered_request_reaches_the_cse_once_and_is_answered_twice() {
-    let Rig {
-        broker,
-        cse,
-        gateway,
-    } = Rig::start().await;
-    let mut peer = raw_client(addr_of(&broker.url()), "peer", "/oneM2M/resp/#").await;
+    let rig = Rig::start().await;
+    let mut peer = raw_client(addr_of(&rig.broker.url()), "peer", "/oneM2M/resp/#").await;
     let payload = JsonSerializer::new()
         .encode_request(&retrieve("dup-1"))
         .unwrap();
@@ -196,8 +194,8 @@ async fn a_redelivered_request_reaches_the_cse_once_and_is_answered_twice() {
     peer.send(&again).await.unwrap();
     let second = expect_on(&mut peer, RESPONSE_TOPIC).await;
     assert_eq!(first.payload, second.payload);
-    assert_eq!(cse.seen().len(), 1, "the CSE got the duplicate");
-    gateway.shutdown().await;
+    assert_eq!(rig.cse.seen().len(), 1, "the CSE got the duplicate");
+    rig.gateway.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -221,14 +219,10 @@ async fn a_cse_that_cannot_be_reached_is_5103_at_the_ae() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cse_reaches_an_ae_through_the_endpoint_and_gets_its_answer() {
-    let Rig {
-        broker,
-        cse,
-        gateway,
-    } = Rig::start().await;
+    let rig = Rig::start().await;
     let received = Arc::new(Mutex::new(Vec::new()));
     let record = Arc::clone(&received);
-    let ae = mqtt_side(&broker.url())
+    let ae = mqtt_side(&rig.broker.url())
         .ae_id(AE_ID)
         .registrar(CSE_ID)
         .handler(move |request: RequestPrimitive, ctx: RequestContext| {
@@ -244,11 +238,10 @@ async fn the_cse_reaches_an_ae_through_the_endpoint_and_gets_its_answer() {
         .build()
         .await
         .unwrap();
-    let endpoint = HttpOriginator::new(gateway.endpoint()).unwrap();
-    let rewriter = PoaRewriter::new(gateway.endpoint());
-    let target = rewriter.poa_for(AE_ID, &["mqtt://somewhere".to_owned()]);
+    let endpoint = HttpOriginator::new(rig.gateway.endpoint()).unwrap();
+    let target = target_of(&rig.gateway, AE_ID, &["mqtt://somewhere".to_owned()]);
     let mut notify = RequestPrimitive::notify(
-        &target[gateway.endpoint().len() + 1..],
+        &target,
         CSE_ID,
         "ntfy-1",
         Value::Map(
@@ -277,28 +270,23 @@ async fn the_cse_reaches_an_ae_through_the_endpoint_and_gets_its_answer() {
         *serialization, "cbor",
         "the serialization the CSE asked for"
     );
-    assert!(cse.seen().is_empty());
+    assert!(rig.cse.seen().is_empty());
     ae.shutdown().await;
-    gateway.shutdown().await;
+    rig.gateway.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_endpoint_answers_4004_off_its_paths_and_5103_for_an_absent_ae() {
-    // The broker and the stand-in CSE must live as long as the gateway.
-    let Rig {
-        broker: _broker,
-        cse: _cse,
-        gateway,
-    } = Rig::start().await;
-    let endpoint = HttpOriginator::new(gateway.endpoint()).unwrap();
+    let rig = Rig::start().await;
+    let endpoint = HttpOriginator::new(rig.gateway.endpoint()).unwrap();
     let mut stray = RequestPrimitive::retrieve("cse-in/somewhere", CSE_ID, "stray-1");
     stray.rvi = Some(onem2m_primitive::ReleaseVersion::V3);
     let answer = endpoint.send(&stray, BodyFormat::Json).await.unwrap();
     assert_eq!(answer.rsc, ResponseStatusCode::NOT_FOUND);
 
-    let target = PoaRewriter::new(gateway.endpoint()).poa_for("CNobody", &[]);
+    let target = target_of(&rig.gateway, "CNobody", &[]);
     let mut notify = RequestPrimitive::notify(
-        &target[gateway.endpoint().len() + 1..],
+        &target,
         CSE_ID,
         "nobody-1",
         Value::Map(
@@ -310,5 +298,5 @@ async fn the_endpoint_answers_4004_off_its_paths_and_5103_for_an_absent_ae() {
     notify.rvi = Some(onem2m_primitive::ReleaseVersion::V3);
     let answer = endpoint.send(&notify, BodyFormat::Json).await.unwrap();
     assert_eq!(answer.rsc, ResponseStatusCode::TARGET_NOT_REACHABLE);
-    gateway.shutdown().await;
+    rig.gateway.shutdown().await;
 }

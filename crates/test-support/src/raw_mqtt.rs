@@ -158,14 +158,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> RawMqttClient<S> {
     /// exactly `20 02 00 00`.
     pub async fn connect(&mut self, client_id: &str) -> io::Result<()> {
         self.send(&connect(client_id, true, 60)).await?;
-        self.expect("CONNACK", &CONNACK_ACCEPTED).await
+        self.expect_packet("CONNACK", &CONNACK_ACCEPTED).await
     }
 
     /// Sends SUBSCRIBE and expects a SUBACK granting `qos`.
     pub async fn subscribe(&mut self, packet_id: u16, filter: &str, qos: u8) -> io::Result<()> {
         self.send(&subscribe(packet_id, filter, qos)).await?;
         let [hi, lo] = packet_id.to_be_bytes();
-        self.expect("SUBACK", &[0x90, 0x03, hi, lo, qos]).await
+        self.expect_packet("SUBACK", &[0x90, 0x03, hi, lo, qos])
+            .await
     }
 
     /// Sends a QoS 1 PUBLISH and expects its PUBACK.
@@ -176,7 +177,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> RawMqttClient<S> {
         payload: &[u8],
     ) -> io::Result<()> {
         self.send(&publish(topic, payload, 1, packet_id)).await?;
-        self.expect("PUBACK", &puback(packet_id)).await
+        self.expect_packet("PUBACK", &puback(packet_id)).await
     }
 
     /// Waits for a PUBLISH (and acknowledges it if QoS 1).
@@ -196,7 +197,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> RawMqttClient<S> {
     /// Sends PINGREQ and expects PINGRESP.
     pub async fn ping(&mut self) -> io::Result<()> {
         self.send(&pingreq()).await?;
-        self.expect("PINGRESP", &PINGRESP).await
+        self.expect_packet("PINGRESP", &PINGRESP).await
     }
 
     /// Sends DISCONNECT and shuts the stream down.
@@ -205,7 +206,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> RawMqttClient<S> {
         self.stream.shutdown().await
     }
 
-    async fn expect(&mut self, what: &str, expected: &[u8]) -> io::Result<()> {
+    async fn expect_packet(&mut self, what: &str, expected: &[u8]) -> io::Result<()> {
         let got = self.read_packet().await?.to_bytes();
         if got == expected {
             Ok(())

@@ -160,6 +160,11 @@ pub fn content(root: &str, attributes: &[(&str, Value)]) -> Value {
 /// or the one a gateway in front of ACME uses) and
 /// `serialization` as the one it should notify in.
 pub fn ae_create(suite: &Suite, rn: &str, fr: &str, serialization: &str) -> RequestPrimitive {
+    ae_create_with_poa(rn, fr, serialization, &suite.poa())
+}
+
+/// [`ae_create`] with `poa` as the AE's point of access (ACME on another broker).
+pub fn ae_create_with_poa(rn: &str, fr: &str, serialization: &str, poa: &str) -> RequestPrimitive {
     let csz = match serialization {
         "cbor" => "application/cbor",
         _ => "application/json",
@@ -176,7 +181,7 @@ pub fn ae_create(suite: &Suite, rn: &str, fr: &str, serialization: &str) -> Requ
                 ("api", "Nonem2m-mqtt.interop".into()),
                 ("rr", true.into()),
                 ("srv", Value::List(vec!["3".into()])),
-                ("poa", Value::List(vec![suite.poa().into()])),
+                ("poa", Value::List(vec![poa.into()])),
                 ("csz", Value::List(vec![csz.into()])),
             ],
         ),
@@ -296,19 +301,29 @@ pub async fn container_notifying(suite: &Suite, ae: &Binding, parent: &str, ae_i
 pub async fn expect(
     suite: &Suite,
     ae: &Binding,
+    request: RequestPrimitive,
+    rsc: ResponseStatusCode,
+) -> ResponsePrimitive {
+    expect_from(&suite.acme, ae, request, rsc).await
+}
+
+/// [`expect`] of an `acme` on any broker; its log goes into the failure message.
+pub async fn expect_from(
+    acme: &Acme,
+    ae: &Binding,
     mut request: RequestPrimitive,
     rsc: ResponseStatusCode,
 ) -> ResponsePrimitive {
     request.fr = None;
     let what = format!("{} {}", request.op.name(), request.to);
     let response = ae.originator().request(request).await.unwrap_or_else(|e| {
-        panic!("{what}: {e}\nACME:\n{}", suite.acme_log());
+        panic!("{what}: {e}\nACME:\n{}", acme.log_tail(60));
     });
     assert_eq!(
         response.rsc,
         rsc,
         "{what}: {response:?}\nACME:\n{}",
-        suite.acme_log()
+        acme.log_tail(60)
     );
     response
 }

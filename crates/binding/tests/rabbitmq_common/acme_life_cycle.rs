@@ -7,15 +7,13 @@ use std::time::Duration;
 
 use onem2m_binding::Binding;
 use onem2m_binding::driver::ReconnectPolicy;
-use onem2m_primitive::{
-    RequestPrimitive, ResourceType, ResponsePrimitive, ResponseStatusCode, Value,
-};
+use onem2m_primitive::{RequestPrimitive, ResponseStatusCode, Value};
 use onem2m_serialization::JsonSerializer;
 use onem2m_test_support::Acme;
 
 use crate::acme_common::{
-    CSE_ID, CSE_NAME, Inbox, container, content, content_instance, resource, stem_scheme,
-    subscription, unique,
+    CSE_ID, CSE_NAME, Inbox, ae_create_with_poa, container, content_instance, expect_from,
+    resource, stem_scheme, subscription, unique,
 };
 
 use super::PATIENCE;
@@ -49,13 +47,18 @@ pub async fn life_cycle(ae_url: &str, acme: &Acme) {
         .await
         .unwrap();
     let registration = ae
-        .register_ae(ae_create(acme, &rn, &id))
+        .register_ae(ae_create_with_poa(
+            &rn,
+            &id,
+            "json",
+            &acme.mqtt_poa().unwrap(),
+        ))
         .await
         .unwrap_or_else(|e| panic!("registration failed: {e}\nACME:\n{}", acme.log_tail(60)));
     assert_eq!(registration.ae_id, id);
 
     let ae_path = format!("{CSE_NAME}/{rn}");
-    ask(
+    expect_from(
         acme,
         &ae,
         container(&ae_path, "data"),
@@ -63,7 +66,7 @@ pub async fn life_cycle(ae_url: &str, acme: &Acme) {
     )
     .await;
     let data = format!("{ae_path}/data");
-    ask(
+    expect_from(
         acme,
         &ae,
         subscription(&data, "self", &id),
@@ -72,7 +75,7 @@ pub async fn life_cycle(ae_url: &str, acme: &Acme) {
     .await;
     for n in 0..READINGS {
         let reading = content_instance(&data, &format!("reading {n}"));
-        ask(acme, &ae, reading, ResponseStatusCode::CREATED).await;
+        expect_from(acme, &ae, reading, ResponseStatusCode::CREATED).await;
     }
     let notifications = inbox.wait_for_notifications(READINGS).await;
     assert!(
@@ -81,7 +84,7 @@ pub async fn life_cycle(ae_url: &str, acme: &Acme) {
             .all(|n| n.fr.as_deref() == Some(CSE_ID)),
         "{notifications:?}"
     );
-    let latest = ask(
+    let latest = expect_from(
         acme,
         &ae,
         RequestPrimitive::retrieve(format!("{data}/la"), "", ""),
@@ -95,7 +98,7 @@ pub async fn life_cycle(ae_url: &str, acme: &Acme) {
             .and_then(Value::as_str),
         Some(last.as_str())
     );
-    ask(
+    expect_from(
         acme,
         &ae,
         RequestPrimitive::delete(&ae_path, "", ""),
@@ -103,50 +106,4 @@ pub async fn life_cycle(ae_url: &str, acme: &Acme) {
     )
     .await;
     ae.deregister().await;
-}
-
-/// The AE create for resource name `rn` and AE-ID `fr`, in JSON, reachable through
-/// ACME's own broker connection.
-fn ae_create(acme: &Acme, rn: &str, fr: &str) -> RequestPrimitive {
-    RequestPrimitive::create(
-        CSE_NAME,
-        fr,
-        "",
-        ResourceType::AE,
-        content(
-            "m2m:ae",
-            &[
-                ("rn", rn.into()),
-                ("api", "Nonem2m-mqtt.cluster".into()),
-                ("rr", true.into()),
-                ("srv", Value::List(vec!["3".into()])),
-                ("poa", Value::List(vec![acme.mqtt_poa().unwrap().into()])),
-                ("csz", Value::List(vec!["application/json".into()])),
-            ],
-        ),
-    )
-}
-
-/// Sends `request` (its `fr` left to the binding) and checks the status; ACME's
-/// log on failure.
-async fn ask(
-    acme: &Acme,
-    ae: &Binding,
-    mut request: RequestPrimitive,
-    rsc: ResponseStatusCode,
-) -> ResponsePrimitive {
-    request.fr = None;
-    let what = format!("{} {}", request.op.name(), request.to);
-    let response = ae
-        .originator()
-        .request(request)
-        .await
-        .unwrap_or_else(|e| panic!("{what}: {e}\nACME:\n{}", acme.log_tail(60)));
-    assert_eq!(
-        response.rsc,
-        rsc,
-        "{what}: {response:?}\nACME:\n{}",
-        acme.log_tail(60)
-    );
-    response
 }
